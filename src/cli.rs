@@ -1,0 +1,136 @@
+//! The command line: clap derive definitions, nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Map an organisation's technology estate, its spend and its carbon footprint.
+#[derive(Debug, Parser)]
+#[command(name = "estate", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The estate repository (holding estate.yaml); default the current directory
+    #[arg(long, global = true, env = "ESTATE_DIR", value_name = "DIR")]
+    pub estate: Option<PathBuf>,
+    /// The inventory directory; default `inventory/` or what estate.yaml says
+    #[arg(long, global = true, env = "ESTATE_INVENTORY", value_name = "DIR")]
+    pub inventory: Option<PathBuf>,
+    /// The reporting period, START..END (dates); default the last full calendar year
+    #[arg(long, global = true, value_name = "START..END")]
+    pub period: Option<String>,
+    /// More logging (-v, -vv); RUST_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Colour on stderr
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for people
+    #[default]
+    Table,
+    /// One JSON document on stdout
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT
+    #[default]
+    Dot,
+    /// Mermaid flowchart
+    Mermaid,
+    /// Nodes and edges as JSON
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the inventory: every problem, with its file, line and column
+    Validate {
+        /// The inventory directory (overrides --inventory)
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Counts by kind; systems by domain, lifecycle, hosting and TIME quadrant
+    Summary {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// One node: its attributes and its incoming and outgoing relations
+    Show {
+        /// An id (`system:crm`, an ARN) or a name unique across kinds
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// The estate graph as DOT, Mermaid or JSON
+    Graph {
+        #[arg(long, value_enum, default_value_t)]
+        format: GraphFormat,
+        /// Only the neighbourhood of this node
+        #[arg(long, value_name = "ID")]
+        focus: Option<String>,
+        /// Hops from --focus (default 1)
+        #[arg(long, value_name = "N", requires = "focus")]
+        depth: Option<usize>,
+        /// Only these node kinds (e.g. system,capability); default all but
+        /// integrations, mappings and roadmaps
+        #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+        kinds: Vec<String>,
+    },
+    /// Turn other catalogs into estate/v1 inventory files
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// Shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Backstage catalog-info.yaml files (Location entities are followed)
+    Backstage {
+        /// Catalog files or directories
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write the estate/v1 files
+        #[arg(long, value_name = "DIR", default_value = "inventory/backstage")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

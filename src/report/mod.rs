@@ -1,0 +1,16 @@
+//! Rendering the model for people and tools: terminal tables, JSON, and the
+//! graph as DOT, Mermaid or JSON. Reports never query an API or read files
+//! other than templates; they take the model and what was assessed of it.
+
+pub mod graph;
+pub mod show;
+pub mod summary;
+
+/// A terminal table with a header row, in the house style.
+pub fn table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header.iter().copied());
+    t
+}

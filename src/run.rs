@@ -1,0 +1,425 @@
+//! Running one command: resolve settings, build what it needs, print.
+//!
+//! Data goes to stdout, diagnostics and progress to stderr. Exit codes: 0
+//! success, 1 findings at or above `--fail-on` (later stages), 2 bad input
+//! or usage.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, ColorChoice, Command, Format, GraphFormat, ImportSource};
+use crate::diagnostic::{Diagnostics, Sources};
+use crate::inventory::{self, Kind, backstage};
+use crate::model::{self, Model};
+use crate::report;
+use crate::settings::{Overrides, Settings};
+
+/// Exit codes.
+pub const OK: u8 = 0;
+pub const BAD_INPUT: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<u8> {
+    let color = match cli.global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let out = Output {
+        color,
+        quiet: cli.global.quiet,
+    };
+    let overrides = |dir: Option<PathBuf>| Overrides {
+        estate_dir: cli.global.estate.clone(),
+        inventory: dir.or_else(|| cli.global.inventory.clone()),
+        out: None,
+        period: cli.global.period.clone(),
+    };
+    match cli.command {
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "estate", &mut std::io::stdout());
+            Ok(OK)
+        }
+        Command::Validate { dir, format } => validate(overrides(dir), format, &out),
+        Command::Summary { format } => {
+            let Some((settings, model)) = load_model(overrides(None), &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let s = report::summary::summarise(&model, &settings.name);
+            match format {
+                Format::Table => print(&report::summary::render_table(&s)),
+                Format::Json => print_json(&serde_json::to_value(&s)?),
+            }
+        }
+        Command::Show { id, format } => {
+            let Some((_, model)) = load_model(overrides(None), &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let idx = match report::show::find(&model, &id) {
+                Ok(i) => i,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            match format {
+                Format::Table => print(&report::show::render_table(&model, idx)),
+                Format::Json => print_json(&report::show::to_json(&model, idx)),
+            }
+        }
+        Command::Graph {
+            format,
+            focus,
+            depth,
+            kinds,
+        } => {
+            let Some((_, model)) = load_model(overrides(None), &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let kinds = match parse_kinds(&kinds) {
+                Ok(k) => k,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let focus = match focus.map(|f| report::show::find(&model, &f)).transpose() {
+                Ok(f) => f,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let sel = report::graph::select(&model, &kinds, focus, depth.unwrap_or(1));
+            match format {
+                GraphFormat::Dot => print(&report::graph::to_dot(&model, &sel)),
+                GraphFormat::Mermaid => print(&report::graph::to_mermaid(&model, &sel)),
+                GraphFormat::Json => print_json(&report::graph::to_json(&model, &sel)),
+            }
+        }
+        Command::Import {
+            source:
+                ImportSource::Backstage {
+                    paths,
+                    out: dir,
+                    format,
+                },
+        } => import_backstage(&paths, &dir, format, &out),
+    }
+}
+
+struct Output {
+    color: bool,
+    quiet: bool,
+}
+
+impl Output {
+    /// Print diagnostics: all of them, or (when `errors_only`) errors and a count of warnings.
+    fn diagnostics(&self, ds: &Diagnostics, sources: &Sources, errors_only: bool) {
+        let shown = Diagnostics {
+            items: ds
+                .items
+                .iter()
+                .filter(|d| !errors_only || d.severity == crate::diagnostic::Severity::Error)
+                .filter(|d| !self.quiet || d.severity == crate::diagnostic::Severity::Error)
+                .cloned()
+                .collect(),
+        };
+        eprint!("{}", shown.render(sources, self.color));
+        if errors_only && ds.warnings() > 0 && !self.quiet {
+            eprintln!("{} warning(s); `estate validate` lists them", ds.warnings());
+        }
+    }
+}
+
+fn print(text: &str) -> Result<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        // A closed pipe (`estate graph | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(OK),
+        other => other.map(|_| OK).context("writing to stdout"),
+    }
+}
+
+fn print_json(v: &serde_json::Value) -> Result<u8> {
+    print(&format!("{}\n", serde_json::to_string_pretty(v)?))
+}
+
+fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
+    if names.is_empty() {
+        return Ok(report::graph::default_kinds());
+    }
+    names
+        .iter()
+        .map(|n| {
+            let n = n.trim();
+            Kind::from_prefix(&n.to_ascii_lowercase())
+                .or_else(|| Kind::from_name(n))
+                .ok_or_else(|| {
+                    let all = Kind::DECLARABLE
+                        .iter()
+                        .map(|k| k.prefix())
+                        .chain(["region"]);
+                    format!(
+                        "unknown kind `{n}`; kinds are {}",
+                        all.collect::<Vec<_>>().join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Settings, inventory and model; `None` (after printing why) when the input is bad.
+fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
+    let mut sources = Sources::default();
+    let settings = match Settings::resolve(o, &mut sources) {
+        Ok(s) => s,
+        Err(ds) => {
+            out.diagnostics(&ds, &sources, false);
+            return Ok(None);
+        }
+    };
+    let inv = inventory::load(&settings.inventory);
+    tracing::info!(
+        files = inv.files,
+        documents = inv.documents,
+        entities = inv.entities.len(),
+        "inventory read"
+    );
+    let (model, ds) = model::build(inv);
+    out.diagnostics(&ds, &model.sources, true);
+    if ds.errors() > 0 {
+        eprintln!(
+            "error: the inventory has {} error(s); nothing else was done",
+            ds.errors()
+        );
+        return Ok(None);
+    }
+    Ok(Some((settings, model)))
+}
+
+fn validate(o: Overrides, format: Format, out: &Output) -> Result<u8> {
+    let mut sources = Sources::default();
+    let settings = match Settings::resolve(o, &mut sources) {
+        Ok(s) => s,
+        Err(ds) => {
+            out.diagnostics(&ds, &sources, false);
+            return Ok(BAD_INPUT);
+        }
+    };
+    let inv = inventory::load(&settings.inventory);
+    let (files, documents) = (inv.files, inv.documents);
+    let (model, ds) = model::build(inv);
+    match format {
+        Format::Json => {
+            let mut j = ds.to_json(&model.sources);
+            j["files"] = files.into();
+            j["documents"] = documents.into();
+            j["nodes"] = model.graph.node_count().into();
+            j["edges"] = model.graph.edge_count().into();
+            print_json(&j)?;
+        }
+        Format::Table => {
+            out.diagnostics(&ds, &model.sources, false);
+            if !out.quiet {
+                eprintln!(
+                    "{}: {files} file(s), {documents} document(s), {} node(s), {} relation(s); {} error(s), {} warning(s)",
+                    settings.inventory.display(),
+                    model.graph.node_count(),
+                    model.graph.edge_count(),
+                    ds.errors(),
+                    ds.warnings()
+                );
+            }
+        }
+    }
+    Ok(if ds.errors() > 0 { BAD_INPUT } else { OK })
+}
+
+/// Read Backstage catalog files (following Location targets), map them, and
+/// write one estate/v1 file per kind under `dir`.
+fn import_backstage(paths: &[PathBuf], dir: &Path, format: Format, out: &Output) -> Result<u8> {
+    let mut inv = inventory::Inventory::default();
+    let mut docs: Vec<backstage::Entity> = Vec::new();
+    let mut queue: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            for e in walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let is_yaml = matches!(
+                    e.path().extension().and_then(|x| x.to_str()),
+                    Some("yaml" | "yml")
+                );
+                if e.file_type().is_file() && is_yaml {
+                    queue.push(e.path().to_path_buf());
+                }
+            }
+        } else {
+            queue.push(p.clone());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut followed = Vec::new();
+    while let Some(path) = queue.pop() {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if !seen.insert(canonical) {
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                inv.diagnostics.push(crate::diagnostic::Diagnostic::error(
+                    None,
+                    format!("cannot read `{}`: {e}", path.display()),
+                ));
+                continue;
+            }
+        };
+        let before = docs.len();
+        inventory::load::load_text(&mut inv, path.clone(), text, &mut docs);
+        // Follow Location targets that are local files.
+        for d in &docs[before..] {
+            if !d.kind.value.eq_ignore_ascii_case("location") {
+                continue;
+            }
+            let mut targets = Vec::new();
+            for key in ["target", "targets"] {
+                match d.spec.get(key).map(|v| &v.value) {
+                    Some(serde_json::Value::String(s)) => targets.push(s.clone()),
+                    Some(serde_json::Value::Array(a)) => {
+                        targets.extend(a.iter().filter_map(|v| v.as_str().map(String::from)))
+                    }
+                    _ => {}
+                }
+            }
+            for t in targets {
+                let t = t.strip_prefix("file:").unwrap_or(&t);
+                if t.contains("://") {
+                    inv.diagnostics.push(crate::diagnostic::Diagnostic::warning(
+                        None,
+                        format!("Location target `{t}` is a URL; only local files are followed"),
+                    ));
+                    continue;
+                }
+                let target = path.parent().unwrap_or(Path::new(".")).join(t);
+                if target.is_file() {
+                    followed.push(target.display().to_string());
+                    queue.push(target);
+                } else {
+                    inv.diagnostics.push(crate::diagnostic::Diagnostic::warning(
+                        None,
+                        format!("Location target `{}` not found", target.display()),
+                    ));
+                }
+            }
+        }
+    }
+    let native: Vec<inventory::Entity> = std::mem::take(&mut inv.entities);
+    if !native.is_empty() {
+        inv.diagnostics.push(crate::diagnostic::Diagnostic::warning(
+            None,
+            format!("{} estate/v1 document(s) among the catalog files were not imported (they are inventory already)", native.len()),
+        ));
+    }
+    let (entities, report) = backstage::convert(docs, &[]);
+    inv.diagnostics.extend(report.diagnostics.iter().cloned());
+    if inv.diagnostics.errors() > 0 {
+        out.diagnostics(&inv.diagnostics, &inv.sources, false);
+        eprintln!("error: nothing written");
+        return Ok(BAD_INPUT);
+    }
+    // One file per kind, in a fixed order.
+    let mut written = Vec::new();
+    for kind in Kind::DECLARABLE {
+        let of_kind: Vec<&inventory::Entity> = entities.iter().filter(|e| e.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let mut text = format!(
+            "# Imported from Backstage by `estate import backstage`: {} {}(s).\n",
+            of_kind.len(),
+            kind
+        );
+        for e in of_kind {
+            text.push_str("---\n");
+            text.push_str(&inventory::load::to_yaml(e)?);
+        }
+        let file = dir.join(format!("{}s.yaml", kind.prefix()));
+        crate::output::write_atomic(&file, text.as_bytes())
+            .with_context(|| format!("writing `{}`", file.display()))?;
+        written.push(file.display().to_string());
+    }
+    out.diagnostics(&inv.diagnostics, &inv.sources, false);
+    match format {
+        Format::Json => {
+            let mut j = serde_json::to_value(&report)?;
+            j["files"] = written.clone().into();
+            j["followed"] = followed.into();
+            print_json(&j)?;
+        }
+        Format::Table => {
+            print(&render_import(&report, &written))?;
+        }
+    }
+    Ok(OK)
+}
+
+fn render_import(r: &backstage::Report, written: &[String]) -> String {
+    let mut out = String::new();
+    let mut t = report::table(&["Backstage kind", "Read"]);
+    for (k, n) in &r.read {
+        t.add_row(vec![k.clone(), n.to_string()]);
+    }
+    out.push_str(&format!("{t}\n"));
+    let mut t = report::table(&["Estate kind", "Written"]);
+    for (k, n) in &r.written {
+        t.add_row(vec![k.clone(), n.to_string()]);
+    }
+    out.push_str(&format!("{t}\n"));
+    let mut t = report::table(&["Relation", "Mapped", "Kept as annotation"]);
+    let rels: std::collections::BTreeSet<&String> = r
+        .relations_mapped
+        .keys()
+        .chain(r.relations_kept.keys())
+        .collect();
+    for rel in rels {
+        t.add_row(vec![
+            rel.clone(),
+            r.relations_mapped
+                .get(rel)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+            r.relations_kept.get(rel).copied().unwrap_or(0).to_string(),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    if !r.fields_kept.is_empty() {
+        let mut t = report::table(&["Field kept as annotation", "Count"]);
+        for (f, n) in &r.fields_kept {
+            t.add_row(vec![f.clone(), n.to_string()]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    for n in &r.not_imported {
+        out.push_str(&format!("not imported: {n}\n"));
+    }
+    for (from, to) in &r.renamed {
+        out.push_str(&format!("renamed: {from} → {to}\n"));
+    }
+    for w in written {
+        out.push_str(&format!("wrote {w}\n"));
+    }
+    out
+}

@@ -1,0 +1,183 @@
+//! `estate.yaml` and the command-line flags, resolved into one [`Settings`].
+//!
+//! An estate repository has `estate.yaml` at its root (optional: every field
+//! has a default). Flags override it; relative paths in it are relative to
+//! the estate directory, paths given as flags to the current directory.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Loc, Sources};
+use crate::inventory::Date;
+
+/// The contents of `estate.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstateFile {
+    /// The organisation's name, shown in reports.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The default currency of money in the inventory (ISO 4217), `GBP` if absent.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// The inventory directory, relative to the estate directory (default `inventory`).
+    #[serde(default)]
+    pub inventory: Option<PathBuf>,
+    /// Where outputs are written (default `out`).
+    #[serde(default)]
+    pub out: Option<PathBuf>,
+    /// The reporting period `START..END` (default: the last full calendar year).
+    #[serde(default)]
+    pub period: Option<String>,
+}
+
+/// A reporting period, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn parse(text: &str) -> Result<Period, String> {
+        let Some((a, b)) = text.split_once("..") else {
+            return Err(format!(
+                "expected a period as START..END (dates YYYY-MM-DD), found `{text}`"
+            ));
+        };
+        let (start, end) = (Date::parse(a.trim())?, Date::parse(b.trim())?);
+        if end < start {
+            return Err(format!(
+                "the period ends ({end}) before it starts ({start})"
+            ));
+        }
+        Ok(Period { start, end })
+    }
+
+    /// The last full calendar year before `today`.
+    pub fn last_full_year(today: chrono::NaiveDate) -> Period {
+        use chrono::Datelike;
+        let y = today.year() - 1;
+        let d = |m, d| Date(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("valid date"));
+        Period {
+            start: d(1, 1),
+            end: d(12, 31),
+        }
+    }
+}
+
+/// Everything a command needs to know about where things are.
+#[derive(Debug)]
+pub struct Settings {
+    pub estate_dir: PathBuf,
+    pub name: String,
+    pub currency: String,
+    pub inventory: PathBuf,
+    pub out: PathBuf,
+    pub period: Period,
+}
+
+/// Flags that override estate.yaml.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    pub estate_dir: Option<PathBuf>,
+    pub inventory: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub period: Option<String>,
+}
+
+impl Settings {
+    /// Read `estate.yaml` (if present) under the estate directory and apply the flags.
+    pub fn resolve(o: Overrides, sources: &mut Sources) -> Result<Settings, Diagnostics> {
+        let estate_dir = o.estate_dir.unwrap_or_else(|| PathBuf::from("."));
+        let mut ds = Diagnostics::default();
+        let path = estate_dir.join("estate.yaml");
+        let file: EstateFile = match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let id = sources.add(display(&path), text.clone().into());
+                match serde_saphyr::from_str(&text) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        let loc = e.location().and_then(|l| Loc::from_yaml(id, 0, l));
+                        let msg = {
+                            use serde_saphyr::MessageFormatter;
+                            serde_saphyr::UserMessageFormatter
+                                .format_message(e.without_snippet())
+                                .into_owned()
+                        };
+                        ds.push(Diagnostic::error(loc, msg));
+                        return Err(ds);
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => EstateFile::default(),
+            Err(e) => {
+                ds.push(Diagnostic::error(
+                    None,
+                    format!("cannot read `{}`: {e}", path.display()),
+                ));
+                return Err(ds);
+            }
+        };
+        let from_file = |p: Option<PathBuf>, default: &str| {
+            let p = p.unwrap_or_else(|| PathBuf::from(default));
+            if p.is_absolute() {
+                p
+            } else {
+                display(&estate_dir.join(p))
+            }
+        };
+        let inventory = o
+            .inventory
+            .unwrap_or_else(|| from_file(file.inventory, "inventory"));
+        let out = o.out.unwrap_or_else(|| from_file(file.out, "out"));
+        let period = match o.period.or(file.period) {
+            Some(text) => match Period::parse(&text) {
+                Ok(p) => p,
+                Err(msg) => {
+                    ds.push(Diagnostic::error(None, format!("bad period: {msg}")));
+                    return Err(ds);
+                }
+            },
+            None => Period::last_full_year(chrono::Local::now().date_naive()),
+        };
+        Ok(Settings {
+            name: file.name.unwrap_or_else(|| "Estate".into()),
+            currency: file.currency.unwrap_or_else(|| "GBP".into()),
+            estate_dir,
+            inventory,
+            out,
+            period,
+        })
+    }
+}
+
+/// `./x` shown as `x`.
+fn display(p: &Path) -> PathBuf {
+    p.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let p = Period::parse("2026-01-01..2026-12-31").unwrap();
+        assert_eq!(p.end.to_string(), "2026-12-31");
+        assert!(Period::parse("2026").is_err());
+        assert!(
+            Period::parse("2026-12-31..2026-01-01")
+                .unwrap_err()
+                .contains("before it starts")
+        );
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            Period::last_full_year(today).start.to_string(),
+            "2025-01-01"
+        );
+    }
+}
