@@ -250,6 +250,12 @@ fn byte_offset(text: &str, line: u32, column: u32) -> Option<usize> {
     Some(start + col)
 }
 
+/// The caret label: the message up to its first comma or colon.
+fn short_label(message: &str) -> String {
+    let end = message.find([',', ':', ';']).unwrap_or(message.len());
+    message[..end].to_string()
+}
+
 fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     let severity = match d.severity {
         Severity::Error => "error",
@@ -271,14 +277,22 @@ fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         && let Some(file) = sources.get(loc.file)
         && let Some(offset) = byte_offset(&file.text, loc.line, loc.column)
     {
-        let len = file.text[offset..]
-            .find(|c: char| c.is_whitespace() || c == ',' || c == ']' || c == '}')
-            .unwrap_or(0)
-            .max(1);
+        // Underline the token: up to white space, a flow delimiter, or a key's colon.
+        let rest = &file.text[offset..];
+        let mut len = rest.len();
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let key_colon = c == ':' && chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+            if c.is_whitespace() || matches!(c, ',' | ']' | '}') || key_colon {
+                len = i;
+                break;
+            }
+        }
+        let len = len.max(1);
         let name = file.path.display().to_string();
         report.source = Some(miette::NamedSource::new(name, file.text.clone()));
         report.labels.push(miette::LabeledSpan::new(
-            Some(d.label.clone().unwrap_or_else(|| "here".into())),
+            Some(d.label.clone().unwrap_or_else(|| short_label(&d.message))),
             offset,
             len.min(file.text.len() - offset),
         ));
@@ -293,7 +307,10 @@ fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     } else {
         miette::GraphicalTheme::unicode_nocolor()
     };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    // Wide enough that the message (printed plainly above) stays on its first line.
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(1000);
     let mut rendered = String::new();
     if handler.render_report(&mut rendered, &report).is_ok() {
         // The first line repeats the message we already printed plainly.

@@ -584,6 +584,12 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
                 if let Some(l) = e.spec_str("lifecycle") {
                     metadata.labels.insert("backstage.io/lifecycle".into(), l);
                 }
+                if let Some(def) = e.spec.get("definition") {
+                    let text = scalar_text(&def.value).unwrap_or_else(|| def.value.to_string());
+                    metadata
+                        .annotations
+                        .insert("backstage.io/api-definition".into(), text);
+                }
                 for (field, value) in &e.spec {
                     if !["type", "lifecycle", "owner", "definition"].contains(&field.as_str()) {
                         metadata.annotations.insert(

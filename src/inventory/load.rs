@@ -88,6 +88,7 @@ pub fn load(dir: &Path) -> Inventory {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     let mut backstage_docs = Vec::new();
+    let mut texts: Vec<(u32, Arc<str>)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -117,7 +118,11 @@ pub fn load(dir: &Path) -> Inventory {
         }
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => load_text(&mut inv, path.to_path_buf(), text, &mut backstage_docs),
+                Ok(text) => {
+                    let text: Arc<str> = Arc::from(text);
+                    let id = inv.sources.add(path.to_path_buf(), text.clone());
+                    texts.push((id, text));
+                }
                 Err(e) => inv.diagnostics.push(Diagnostic::error(
                     None,
                     format!("`{}` is not UTF-8 text: {e}", path.display()),
@@ -128,6 +133,17 @@ pub fn load(dir: &Path) -> Inventory {
                 format!("cannot read `{}`: {e}", path.display()),
             )),
         }
+    }
+    // Files parse independently: in parallel, merged back in path order.
+    let parsed: Vec<FileContents> = {
+        use rayon::prelude::*;
+        texts
+            .par_iter()
+            .map(|(id, text)| parse_file(*id, text))
+            .collect()
+    };
+    for contents in parsed {
+        inv.merge(contents, &mut backstage_docs);
     }
     if !ignored.is_empty() {
         inv.diagnostics.push(Diagnostic::warning(
@@ -158,9 +174,34 @@ pub fn load_text(
 ) {
     let text: Arc<str> = Arc::from(text);
     let file = inv.sources.add(path, text.clone());
-    inv.files += 1;
-    for (line_offset, chunk) in split_documents(&text) {
-        inv.documents += 1;
+    let contents = parse_file(file, &text);
+    inv.merge(contents, backstage_docs);
+}
+
+/// What one file holds.
+#[derive(Debug, Default)]
+pub struct FileContents {
+    pub entities: Vec<Entity>,
+    pub backstage: Vec<backstage::Entity>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub documents: usize,
+}
+
+impl Inventory {
+    fn merge(&mut self, c: FileContents, backstage_docs: &mut Vec<backstage::Entity>) {
+        self.files += 1;
+        self.documents += c.documents;
+        self.entities.extend(c.entities);
+        self.diagnostics.extend(c.diagnostics);
+        backstage_docs.extend(c.backstage);
+    }
+}
+
+/// Parse every document of one file (`file` is its id in the sources).
+pub fn parse_file(file: u32, text: &str) -> FileContents {
+    let mut out = FileContents::default();
+    for (line_offset, chunk) in split_documents(text) {
+        out.documents += 1;
         match parse_document(chunk) {
             Ok(Parsed::Estate {
                 kind,
@@ -176,12 +217,12 @@ pub fn load_text(
                     loc: None,
                 };
                 entity.loc = entity.loc_of(&entity.metadata.name);
-                inv.entities.push(entity);
+                out.entities.push(entity);
             }
             Ok(Parsed::Backstage(mut e)) => {
                 e.file = file;
                 e.line_offset = line_offset;
-                backstage_docs.push(e);
+                out.backstage.push(e);
             }
             Ok(Parsed::Invalid(problems)) => {
                 for p in problems {
@@ -190,13 +231,16 @@ pub fn load_text(
                         line: line_offset + 1,
                         column: 1,
                     }));
-                    inv.diagnostics
+                    out.diagnostics
                         .push(Diagnostic::error(loc, p.message).maybe_help(p.help));
                 }
             }
-            Err(e) => inv.diagnostics.push(yaml_error(&e, file, line_offset)),
+            Err(e) => out
+                .diagnostics
+                .push(yaml_error(&e, chunk, file, line_offset)),
         }
     }
+    out
 }
 
 /// Split a file into its YAML documents: (lines before the document, text).
@@ -464,7 +508,7 @@ fn next_spec<'de, A: MapAccess<'de>>(kind: Kind, map: &mut A) -> Result<Spec, A:
 }
 
 /// Turn a serde-saphyr error into a located diagnostic with a hint.
-fn yaml_error(err: &serde_saphyr::Error, file: u32, line_offset: u32) -> Diagnostic {
+fn yaml_error(err: &serde_saphyr::Error, chunk: &str, file: u32, line_offset: u32) -> Diagnostic {
     use serde_saphyr::Error as E;
     let inner = err.without_snippet();
     let loc = err
@@ -507,6 +551,32 @@ fn yaml_error(err: &serde_saphyr::Error, file: u32, line_offset: u32) -> Diagnos
         .maybe_help(
             did_you_mean(variant, expected.iter().copied()).map(|s| format!("did you mean `{s}`?")),
         ),
+        E::InvalidScalar { ty, location } => {
+            let expected = match *ty {
+                "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+                "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+                "f32" | "f64" => "a number",
+                "bool" => "`true` or `false`",
+                other => other,
+            };
+            let found = token_at(chunk, location.line(), location.column());
+            Diagnostic::error(loc, format!("expected {expected}, found `{found}`"))
+        }
+        E::Unexpected {
+            expected: "mapping start",
+            location,
+        } => {
+            let found = token_at(chunk, location.line(), location.column());
+            let what = if found.starts_with('-') || found.starts_with('[') {
+                "a sequence".to_string()
+            } else {
+                format!("`{found}`")
+            };
+            Diagnostic::error(
+                loc,
+                format!("expected a mapping (`key: value` pairs), found {what}"),
+            )
+        }
         E::SerdeMissingField { field, .. } => {
             Diagnostic::error(loc, format!("missing required field `{field}`"))
         }
@@ -524,6 +594,16 @@ fn yaml_error(err: &serde_saphyr::Error, file: u32, line_offset: u32) -> Diagnos
             Diagnostic::error(loc, message.replace('\n', " "))
         }
     }
+}
+
+/// The scalar written at a 1-based line and column of `text`.
+fn token_at(text: &str, line: u64, column: u64) -> String {
+    let Some(l) = text.lines().nth(line.saturating_sub(1) as usize) else {
+        return String::new();
+    };
+    let rest: String = l.chars().skip(column.saturating_sub(1) as usize).collect();
+    let end = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+    rest[..end].trim().to_string()
 }
 
 /// Names must be well-formed and unique per kind.

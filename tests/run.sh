@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Run every test of Estate on a fresh machine: install what the tests need
+# (Graphviz, the Node checkers), then build and run them in one cargo call.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "tests/run.sh: installing ${need_apt[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -d tests/tools/node_modules/mermaid ] || [ tests/tools/package-lock.json -nt tests/tools/node_modules ]; then
+  echo "tests/run.sh: installing the Node checkers (tests/tools)" >&2
+  npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+fi
+
+cargo test --locked "$@"
