@@ -161,8 +161,7 @@ impl Diagnostics {
 
     /// Errors first, then warnings, each in file and line order.
     pub fn sort(&mut self) {
-        self.items
-            .sort_by(|a, b| (a.severity, a.loc).cmp(&(b.severity, b.loc)));
+        self.items.sort_by_key(|d| (d.severity, d.loc));
     }
 
     /// Render every diagnostic for a terminal (colour only when asked).

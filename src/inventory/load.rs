@@ -222,7 +222,7 @@ pub fn parse_file(file: u32, text: &str) -> FileContents {
             Ok(Parsed::Backstage(mut e)) => {
                 e.file = file;
                 e.line_offset = line_offset;
-                out.backstage.push(e);
+                out.backstage.push(*e);
             }
             Ok(Parsed::Invalid(problems)) => {
                 for p in problems {
@@ -251,7 +251,6 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
     let mut start = 0usize;
     let mut start_line = 0u32;
     let mut pos = 0usize;
-    let mut line_no = 0u32;
     let mut push = |from: usize, to: usize, line: u32| {
         let chunk = &text[from..to];
         let has_content = chunk.lines().any(|l| {
@@ -262,7 +261,7 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
             docs.push((line, chunk));
         }
     };
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (0u32..).zip(text.split_inclusive('\n')) {
         let is_marker =
             line.starts_with("---") && line[3..].chars().next().is_none_or(char::is_whitespace);
         if is_marker && pos > start {
@@ -271,7 +270,6 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
             start_line = line_no;
         }
         pos += line.len();
-        line_no += 1;
     }
     push(start, text.len(), start_line);
     docs
@@ -284,13 +282,14 @@ struct Problem {
     help: Option<String>,
 }
 
+#[allow(clippy::large_enum_variant)] // one value per document, consumed at once
 enum Parsed {
     Estate {
         kind: Kind,
         metadata: Metadata,
         spec: Spec,
     },
-    Backstage(backstage::Entity),
+    Backstage(Box<backstage::Entity>),
     Invalid(Vec<Problem>),
 }
 
@@ -437,7 +436,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         }
         if flavour == Flavour::Backstage {
             let kind_text = kind_text.expect("checked above");
-            return Ok(Parsed::Backstage(backstage::Entity {
+            return Ok(Parsed::Backstage(Box::new(backstage::Entity {
                 api_version: api.map(|a| a.value).unwrap_or_default(),
                 kind: kind_text,
                 metadata: bs_metadata.unwrap_or_default(),
@@ -445,7 +444,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 file: 0,
                 line_offset: 0,
                 at: doc_at,
-            }));
+            })));
         }
         let kind = kind.expect("checked above");
         let Some(metadata) = metadata else {
@@ -655,6 +654,24 @@ pub fn slug(text: &str) -> String {
 /// Generic YAML values with their locations, as Backstage documents are read.
 pub type SpannedMap = IndexMap<String, Spanned<serde_json::Value>>;
 
+/// An entity as an estate/v1 YAML document (for importers).
+pub fn to_yaml(e: &Entity) -> Result<String, serde_saphyr::SerializeError> {
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        #[serde(rename = "apiVersion")]
+        api_version: &'a str,
+        kind: &'a str,
+        metadata: &'a Metadata,
+        spec: &'a Spec,
+    }
+    serde_saphyr::to_string(&Doc {
+        api_version: API_VERSION,
+        kind: e.kind.as_str(),
+        metadata: &e.metadata,
+        spec: &e.spec,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,22 +749,4 @@ mod tests {
         assert_eq!(slug("Revenues & Benefits"), "revenues-benefits");
         assert!(valid_name(&slug("__")));
     }
-}
-
-/// An entity as an estate/v1 YAML document (for importers).
-pub fn to_yaml(e: &Entity) -> Result<String, serde_saphyr::SerializeError> {
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        #[serde(rename = "apiVersion")]
-        api_version: &'a str,
-        kind: &'a str,
-        metadata: &'a Metadata,
-        spec: &'a Spec,
-    }
-    serde_saphyr::to_string(&Doc {
-        api_version: API_VERSION,
-        kind: e.kind.as_str(),
-        metadata: &e.metadata,
-        spec: &e.spec,
-    })
 }

@@ -470,16 +470,14 @@ fn check_values(e: &Entity, ds: &mut Diagnostics) {
                 err(e.loc_of(p), "a system cannot be `part_of` itself".into());
             }
         }
-        Spec::Integration(s) => {
-            if s.from.value == s.to.value {
-                err(
-                    e.loc_of(&s.to),
-                    format!(
-                        "an integration must join two different systems; `from` and `to` are both `{}`",
-                        s.to.value
-                    ),
-                );
-            }
+        Spec::Integration(s) if s.from.value == s.to.value => {
+            err(
+                e.loc_of(&s.to),
+                format!(
+                    "an integration must join two different systems; `from` and `to` are both `{}`",
+                    s.to.value
+                ),
+            );
         }
         Spec::Supplier(s) => {
             if let Some(c) = &s.country {
