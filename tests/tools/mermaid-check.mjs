@@ -10,7 +10,8 @@ globalThis.DOMParser = dom.window.DOMParser;
 globalThis.Element = dom.window.Element;
 
 const { default: mermaid } = await import("mermaid");
-mermaid.initialize({ startOnLoad: false });
+// A whole estate has thousands of edges; Mermaid's default limit is 500.
+mermaid.initialize({ startOnLoad: false, maxEdges: 100000, maxTextSize: 10000000 });
 const text = readFileSync(process.argv[2], "utf8");
 try {
   const result = await mermaid.parse(text);
