@@ -179,13 +179,8 @@ fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
 
 /// Settings, inventory and model; `None` (after printing why) when the input is bad.
 fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
-    let mut sources = Sources::default();
-    let settings = match Settings::resolve(o, &mut sources) {
-        Ok(s) => s,
-        Err(ds) => {
-            out.diagnostics(&ds, &sources, false);
-            return Ok(None);
-        }
+    let Some(settings) = settings(o, out) else {
+        return Ok(None);
     };
     let inv = inventory::load(&settings.inventory);
     tracing::info!(
@@ -206,14 +201,21 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
     Ok(Some((settings, model)))
 }
 
-fn validate(o: Overrides, format: Format, out: &Output) -> Result<u8> {
+/// Settings from estate.yaml and the flags; `None` after printing why not.
+fn settings(o: Overrides, out: &Output) -> Option<Settings> {
     let mut sources = Sources::default();
-    let settings = match Settings::resolve(o, &mut sources) {
-        Ok(s) => s,
+    match Settings::resolve(o, &mut sources) {
+        Ok(s) => Some(s),
         Err(ds) => {
             out.diagnostics(&ds, &sources, false);
-            return Ok(BAD_INPUT);
+            None
         }
+    }
+}
+
+fn validate(o: Overrides, format: Format, out: &Output) -> Result<u8> {
+    let Some(settings) = settings(o, out) else {
+        return Ok(BAD_INPUT);
     };
     let inv = inventory::load(&settings.inventory);
     let (files, documents) = (inv.files, inv.documents);

@@ -478,3 +478,26 @@ fn a_missing_inventory_directory_is_a_clear_error() {
         r.stderr
     );
 }
+
+#[test]
+fn a_bad_estate_yaml_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("estate.yaml"), "name: Test\ncurency: GBP\n").unwrap();
+    let r = run(estate().arg("--estate").arg(dir.path()).arg("summary"));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("estate.yaml:2:1: unknown field `curency`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(estate()
+        .current_dir(root())
+        .args(["--period", "2026", "summary"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("expected a period as START..END"),
+        "{}",
+        r.stderr
+    );
+}

@@ -360,28 +360,46 @@ impl Duration {
 
     /// The date this long after `date` (months and years are calendar months).
     pub fn after(&self, date: chrono::NaiveDate) -> chrono::NaiveDate {
-        use chrono::{Days, Months};
-        let n = self.amount;
-        let moved = match self.unit {
-            DurationUnit::Day => date.checked_add_days(Days::new(n.into())),
-            DurationUnit::Week => date.checked_add_days(Days::new(u64::from(n) * 7)),
-            DurationUnit::Month => date.checked_add_months(Months::new(n)),
-            DurationUnit::Year => date.checked_add_months(Months::new(n.saturating_mul(12))),
-        };
-        moved.unwrap_or(chrono::NaiveDate::MAX)
+        self.shift(date, true).unwrap_or(chrono::NaiveDate::MAX)
     }
 
     /// The date this long before `date`.
     pub fn before(&self, date: chrono::NaiveDate) -> chrono::NaiveDate {
+        self.shift(date, false).unwrap_or(chrono::NaiveDate::MIN)
+    }
+
+    fn shift(&self, date: chrono::NaiveDate, forward: bool) -> Option<chrono::NaiveDate> {
         use chrono::{Days, Months};
         let n = self.amount;
-        let moved = match self.unit {
-            DurationUnit::Day => date.checked_sub_days(Days::new(n.into())),
-            DurationUnit::Week => date.checked_sub_days(Days::new(u64::from(n) * 7)),
-            DurationUnit::Month => date.checked_sub_months(Months::new(n)),
-            DurationUnit::Year => date.checked_sub_months(Months::new(n.saturating_mul(12))),
-        };
-        moved.unwrap_or(chrono::NaiveDate::MIN)
+        match self.unit {
+            DurationUnit::Day | DurationUnit::Week => {
+                let days = Days::new(
+                    u64::from(n)
+                        * if self.unit == DurationUnit::Week {
+                            7
+                        } else {
+                            1
+                        },
+                );
+                if forward {
+                    date.checked_add_days(days)
+                } else {
+                    date.checked_sub_days(days)
+                }
+            }
+            DurationUnit::Month | DurationUnit::Year => {
+                let months = Months::new(if self.unit == DurationUnit::Year {
+                    n.saturating_mul(12)
+                } else {
+                    n
+                });
+                if forward {
+                    date.checked_add_months(months)
+                } else {
+                    date.checked_sub_months(months)
+                }
+            }
+        }
     }
 
     /// The length in years, for amortisation (a month is 1/12 year, a day 1/365.25).
