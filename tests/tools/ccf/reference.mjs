@@ -264,7 +264,7 @@ function awsInstance(row, P, ef, warnings) {
   let compute;
   if (row.utilisation == null) {
     compute = est(builder.computeFootprint);
-    inputs.vcpu_hours = nan2null(cur.vcpuHours ?? cur.vCpuHours);
+    inputs.vcpu_hours = nan2null(cur.vCpuHours);
     inputs.cpu_utilisation_pct = C.AVG_CPU_UTILIZATION_2020;
     inputs.uses_default_utilisation = true;
     if (burstablePct != null)
@@ -278,13 +278,12 @@ function awsInstance(row, P, ef, warnings) {
     compute = est(fp);
     if (inputs.gpus) {
       // CCF has no measured-GPU path: add its GPU estimate at the 50 % default.
-      const gpuOnly = new AWSComputeEstimatesBuilder(cur, P.estimators.compute, ef);
       const cpuOnly = P.estimators.compute.estimate(
         [{ cpuUtilizationAverage: C.AVG_CPU_UTILIZATION_2020, vCpuHours: cur.vCpuHours, usesAverageCPUConstant: true }],
         row.region, ef, builder.computeConstants,
       )[0];
-      compute.kwh += gpuOnly.computeFootprint.kilowattHours - cpuOnly.kilowattHours;
-      compute.kgco2e += t2kg(gpuOnly.computeFootprint.co2e - cpuOnly.co2e);
+      compute.kwh += builder.computeFootprint.kilowattHours - cpuOnly.kilowattHours;
+      compute.kgco2e += t2kg(builder.computeFootprint.co2e - cpuOnly.co2e);
       warnings.push("GPU part estimated at CCF's 50 % default utilisation");
     }
     inputs.vcpu_hours = nan2null(vCpuHours);
@@ -354,7 +353,7 @@ function azureInstance(row, P, warnings) {
     min_watts_per_vcpu: C.getMinWatts(processors),
     max_watts_per_vcpu: C.getMaxWatts(processors),
     pue,
-    compute_replication_factor: replication ?? null,
+    compute_replication_factor: replication ?? 1, // CCF: undefined -> estimator default 1
     gpus: cm.isGpuUsage(detail.usageType) ? require(`${PKG}/azure/dist/lib/VirtualMachineTypes.js`).GPU_VIRTUAL_MACHINE_TYPES[detail.usageType] : 0,
     vcpu_hours: detail.vCpuHours,
   };
