@@ -99,6 +99,44 @@ pub enum Command {
         #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
         kinds: Vec<String>,
     },
+    /// Carbon footprint: energy and emissions with ranges, by method, scope and category
+    Carbon {
+        /// Location-based (grid average) or market-based (after renewable tariffs)
+        #[arg(long, value_enum, default_value_t)]
+        basis: crate::assess::carbon::Basis,
+        /// The factor set (default: estate.yaml's `factors`, else `default`)
+        #[arg(long, value_name = "SET")]
+        factors: Option<String>,
+        /// The breakdown shown as a table
+        #[arg(long, value_enum, default_value_t)]
+        by: crate::report::carbon::By,
+        #[arg(long, value_enum, default_value_t)]
+        format: DataFormat,
+    },
+    /// Technology spend attributed to systems, reconciled exactly; contracts and shadow IT
+    Spend {
+        #[command(subcommand)]
+        view: Option<SpendView>,
+        /// The breakdown shown as a table
+        #[arg(long, value_enum, default_value_t)]
+        by: SpendBy,
+        /// A FOCUS export or ledger CSV (repeatable); replaces estate.yaml's `billing:`
+        #[arg(long, value_name = "FILE", global = true)]
+        billing: Vec<PathBuf>,
+        /// Report unreadable rows but do not fail because of them
+        #[arg(long, global = true)]
+        allow_bad_rows: bool,
+        #[arg(long, value_enum, default_value_t, global = true)]
+        format: DataFormat,
+    },
+    /// The emission factors in use and where they come from
+    Factors {
+        #[command(subcommand)]
+        action: FactorsAction,
+        /// The factor set (default: estate.yaml's `factors`, else `default`)
+        #[arg(long, global = true, value_name = "SET")]
+        set: Option<String>,
+    },
     /// Turn other catalogs into estate/v1 inventory files
     Import {
         #[command(subcommand)]
@@ -108,6 +146,59 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    /// Tables for people
+    #[default]
+    Table,
+    /// One JSON document on stdout
+    Json,
+    /// CSV rows on stdout
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SpendBy {
+    #[default]
+    System,
+    Supplier,
+    CostCentre,
+    Capability,
+    Domain,
+    Provider,
+    Service,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpendView {
+    /// Renewals and notice dates coming up, spend against contract value, supplier concentration
+    Contracts {
+        /// How far ahead to look (e.g. 180d, 6m)
+        #[arg(long, default_value = "180d", value_name = "DURATION")]
+        within: String,
+        /// The date to look ahead from (default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+    },
+    /// Ledger spend with technology suppliers the inventory does not know
+    Shadow,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FactorsAction {
+    /// Every factor file of the set, with its source, year and licence
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// One factor's value and provenance, by id (as items cite them: `ccf/pue/aws`)
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
 }
 

@@ -6,7 +6,9 @@
 //! `cli` and `settings` are the edge; `diagnostic` carries located problems
 //! from every stage that reads user files.
 
+pub mod assess;
 pub mod cli;
+pub mod collect;
 pub mod diagnostic;
 pub mod inventory;
 pub mod model;

@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, ColorChoice, Command, Format, GraphFormat, ImportSource};
+use crate::assess::carbon;
+use crate::cli::{
+    Cli, ColorChoice, Command, DataFormat, FactorsAction, Format, GraphFormat, ImportSource,
+    SpendView,
+};
 use crate::diagnostic::{Diagnostics, Sources};
 use crate::inventory::{self, Kind, backstage};
 use crate::model::{self, Model};
@@ -18,6 +22,7 @@ use crate::settings::{Overrides, Settings};
 
 /// Exit codes.
 pub const OK: u8 = 0;
+pub const FINDINGS: u8 = 1;
 pub const BAD_INPUT: u8 = 2;
 
 pub fn run(cli: Cli) -> Result<u8> {
@@ -37,6 +42,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         inventory: dir.or_else(|| cli.global.inventory.clone()),
         out: None,
         period: cli.global.period.clone(),
+        factors: None,
+        billing: Vec::new(),
     };
     match cli.command {
         Command::Completions { shell } => {
@@ -102,6 +109,101 @@ pub fn run(cli: Cli) -> Result<u8> {
                 GraphFormat::Json => print_json(&report::graph::to_json(&model, &sel)),
             }
         }
+        Command::Carbon {
+            basis,
+            factors,
+            by,
+            format,
+        } => {
+            let o = Overrides {
+                factors,
+                ..overrides(None)
+            };
+            let Some((settings, model)) = load_model(o, &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let Some(set) = factor_set(&settings, &out) else {
+                return Ok(BAD_INPUT);
+            };
+            let ctx = carbon::Context::new(&model, &set, settings.period, &settings.currency);
+            let est = carbon::estimate(&ctx);
+            match format {
+                DataFormat::Table => print(&report::carbon::render_table(
+                    &model,
+                    &est,
+                    settings.period,
+                    basis,
+                    by,
+                )),
+                DataFormat::Json => print_json(&report::carbon::to_json(
+                    &model,
+                    &est,
+                    settings.period,
+                    basis,
+                )),
+                DataFormat::Csv => print(&report::carbon::to_csv(&est, basis)?),
+            }
+        }
+        Command::Spend {
+            view,
+            by,
+            billing,
+            allow_bad_rows,
+            format,
+        } => {
+            let o = Overrides {
+                billing,
+                ..overrides(None)
+            };
+            let Some((settings, model)) = load_model(o, &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            spend(&settings, &model, view, by, allow_bad_rows, format, &out)
+        }
+        Command::Factors { action, set } => {
+            let o = Overrides {
+                factors: set,
+                ..overrides(None)
+            };
+            let Some(settings) = settings(o, &out) else {
+                return Ok(BAD_INPUT);
+            };
+            let Some(set) = factor_set(&settings, &out) else {
+                return Ok(BAD_INPUT);
+            };
+            match action {
+                FactorsAction::List { format } => match format {
+                    Format::Json => print_json(
+                        &serde_json::json!({ "set": set.name, "chain": set.chain, "files": set.files.values().collect::<Vec<_>>() }),
+                    ),
+                    Format::Table => print(&render_factor_files(&set)),
+                },
+                FactorsAction::Show { id, format } => match set.explain(&id) {
+                    Some((value, prov)) => match format {
+                        Format::Json => print_json(
+                            &serde_json::json!({ "id": id, "value": value, "provenance": prov }),
+                        ),
+                        Format::Table => print(&format!(
+                            "{id}\nvalue: {}\nfile: {}\nsource: {}\nurl: {}\nyear: {}\nunits: {}\nlicence: {}\n",
+                            serde_json::to_string_pretty(&value)?,
+                            prov.path,
+                            prov.source,
+                            prov.url,
+                            prov.year,
+                            prov.units,
+                            prov.licence
+                        )),
+                    },
+                    None => {
+                        eprintln!(
+                            "error: no factor `{id}` in set `{}` (ids look like `ccf/pue/aws`, `common/grid/GB/2025`; `estate carbon --format json` lists the ids each item used)",
+                            set.name
+                        );
+                        Ok(BAD_INPUT)
+                    }
+                },
+            }
+        }
         Command::Import {
             source:
                 ImportSource::Backstage {
@@ -135,6 +237,164 @@ impl Output {
             eprintln!("{} warning(s); `estate validate` lists them", ds.warnings());
         }
     }
+}
+
+/// `estate spend` and its views.
+fn spend(
+    settings: &Settings,
+    model: &Model,
+    view: Option<SpendView>,
+    by: crate::cli::SpendBy,
+    allow_bad_rows: bool,
+    format: DataFormat,
+    out: &Output,
+) -> Result<u8> {
+    use crate::assess::spend;
+    if settings.billing.is_empty() && !matches!(view, Some(SpendView::Contracts { .. })) {
+        eprintln!(
+            "error: no billing inputs: list them under `billing:` in estate.yaml, or give `--billing FILE`"
+        );
+        return Ok(BAD_INPUT);
+    }
+    let result = match spend::assess(
+        model,
+        &settings.billing,
+        settings.period,
+        &settings.currency,
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(BAD_INPUT);
+        }
+    };
+    for b in &result.bad_rows {
+        if !out.quiet || !allow_bad_rows {
+            eprintln!(
+                "{}: {}:{}: {}",
+                if allow_bad_rows { "warning" } else { "error" },
+                b.file,
+                b.line,
+                b.reason
+            );
+        }
+    }
+    match view {
+        None => {
+            match format {
+                DataFormat::Table => print(&report::spend::render_table(
+                    model,
+                    &result,
+                    settings.period,
+                    by,
+                ))?,
+                DataFormat::Json => print_json(&report::spend::to_json(
+                    &result,
+                    settings.period,
+                    &settings.currency,
+                ))?,
+                DataFormat::Csv => print(&report::spend::to_csv(&result, by)?)?,
+            };
+        }
+        Some(SpendView::Shadow) => {
+            match format {
+                DataFormat::Json => print_json(&serde_json::to_value(&result.shadow)?)?,
+                _ => print(&report::spend::shadow_table(&result))?,
+            };
+        }
+        Some(SpendView::Contracts { within, as_of }) => {
+            let within = match crate::inventory::Duration::parse(&within) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: --within: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let today = match as_of.map(|d| crate::inventory::Date::parse(&d)).transpose() {
+                Ok(d) => d
+                    .map(|d| d.0)
+                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+                Err(e) => {
+                    eprintln!("error: --as-of: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let days = (within.after(today) - today).num_days();
+            let upcoming = spend::contracts::upcoming(model, today, days, &settings.currency);
+            let ledger = result
+                .currencies
+                .get(&settings.currency)
+                .cloned()
+                .unwrap_or_default();
+            let against = spend::contracts::against_value(
+                model,
+                settings.period,
+                &settings.currency,
+                &ledger,
+            );
+            let concentration = spend::contracts::concentration(&ledger);
+            match format {
+                DataFormat::Json => print_json(&report::spend::contracts_json(
+                    &upcoming,
+                    &against,
+                    &concentration,
+                ))?,
+                _ => print(&report::spend::contracts_table(
+                    model,
+                    &upcoming,
+                    &against,
+                    &concentration,
+                ))?,
+            };
+        }
+    }
+    if !result.balanced() {
+        eprintln!(
+            "error: spend does not reconcile: allocated + unallocated differs from the input total (a bug; please report it)"
+        );
+        return Ok(FINDINGS);
+    }
+    if !result.bad_rows.is_empty() && !allow_bad_rows {
+        eprintln!(
+            "error: {} row(s) could not be read (listed above); fix them or pass --allow-bad-rows",
+            result.bad_rows.len()
+        );
+        return Ok(BAD_INPUT);
+    }
+    Ok(OK)
+}
+
+/// The factor set the settings name; `None` after printing why not.
+fn factor_set(settings: &Settings, out: &Output) -> Option<carbon::FactorSet> {
+    let mut sources = Sources::default();
+    match carbon::factors::load(
+        &settings.factors,
+        settings.factors_dir.as_deref(),
+        &mut sources,
+    ) {
+        Ok(set) => Some(set),
+        Err(ds) => {
+            out.diagnostics(&ds, &sources, false);
+            None
+        }
+    }
+}
+
+fn render_factor_files(set: &carbon::FactorSet) -> String {
+    let mut t = report::table(&["File", "Source", "Year", "Licence"]);
+    for p in set.files.values() {
+        t.add_row(vec![
+            p.path.clone(),
+            p.source.clone(),
+            p.year.clone(),
+            p.licence.clone(),
+        ]);
+    }
+    format!(
+        "Factor set `{}` (searched in order: {})\n{t}\n",
+        set.name,
+        set.chain.join(" → ")
+    )
 }
 
 fn print(text: &str) -> Result<u8> {

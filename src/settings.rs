@@ -30,6 +30,12 @@ pub struct EstateFile {
     /// The reporting period `START..END` (default: the last full calendar year).
     #[serde(default)]
     pub period: Option<String>,
+    /// The carbon factor set (default `default`); sets live in `carbon-factors/`.
+    #[serde(default)]
+    pub factors: Option<String>,
+    /// Billing inputs: FOCUS exports and finance ledgers (paths relative to the estate directory).
+    #[serde(default)]
+    pub billing: Vec<crate::collect::billing::Input>,
 }
 
 /// A reporting period, both ends included.
@@ -76,6 +82,12 @@ pub struct Settings {
     pub inventory: PathBuf,
     pub out: PathBuf,
     pub period: Period,
+    /// The carbon factor set's name.
+    pub factors: String,
+    /// The estate's `carbon-factors/` folder, when it has one (built-in sets otherwise).
+    pub factors_dir: Option<PathBuf>,
+    /// Billing inputs with their resolved paths.
+    pub billing: Vec<(crate::collect::billing::Input, PathBuf)>,
 }
 
 /// Flags that override estate.yaml.
@@ -85,6 +97,9 @@ pub struct Overrides {
     pub inventory: Option<PathBuf>,
     pub out: Option<PathBuf>,
     pub period: Option<String>,
+    pub factors: Option<String>,
+    /// `--billing FILE`s: used instead of estate.yaml's `billing:` when given.
+    pub billing: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -142,7 +157,43 @@ impl Settings {
             },
             None => Period::last_full_year(chrono::Local::now().date_naive()),
         };
+        let factors_dir = Some(display(&estate_dir.join("carbon-factors"))).filter(|d| d.is_dir());
+        let billing = if o.billing.is_empty() {
+            file.billing
+                .into_iter()
+                .map(|i| {
+                    let p = if i.path.is_absolute() {
+                        i.path.clone()
+                    } else {
+                        display(&estate_dir.join(&i.path))
+                    };
+                    (i, p)
+                })
+                .collect()
+        } else {
+            o.billing
+                .into_iter()
+                .map(|p| {
+                    (
+                        crate::collect::billing::Input {
+                            path: p.clone(),
+                            format: None,
+                            columns: None,
+                            date_format: None,
+                            currency: None,
+                        },
+                        p,
+                    )
+                })
+                .collect()
+        };
         Ok(Settings {
+            billing,
+            factors: o
+                .factors
+                .or(file.factors)
+                .unwrap_or_else(|| "default".into()),
+            factors_dir,
             name: file.name.unwrap_or_else(|| "Estate".into()),
             currency: file.currency.unwrap_or_else(|| "GBP".into()),
             estate_dir,

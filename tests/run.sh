@@ -21,6 +21,11 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
+if [ ! -d tests/tools/ccf/node_modules/@cloud-carbon-footprint ] || [ tests/tools/ccf/package-lock.json -nt tests/tools/ccf/node_modules ]; then
+  echo "tests/run.sh: installing Cloud Carbon Footprint's packages (tests/tools/ccf)" >&2
+  npm ci --prefix tests/tools/ccf --no-audit --no-fund --loglevel=error
+fi
+
 cargo test --locked "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e

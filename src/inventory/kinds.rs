@@ -547,6 +547,9 @@ pub struct ResourceSpec {
     pub utilisation: Option<Spanned<f64>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageSpec>,
+    /// Data sent out of the region or data centre in the period, GB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_gb: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<SRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

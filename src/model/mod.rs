@@ -8,6 +8,7 @@
 //! TIME quadrant, are computed once here.
 
 pub mod build;
+pub mod mapping;
 pub mod query;
 
 use std::collections::HashMap;

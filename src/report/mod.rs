@@ -2,8 +2,10 @@
 //! graph as DOT, Mermaid or JSON. Reports never query an API or read files
 //! other than templates; they take the model and what was assessed of it.
 
+pub mod carbon;
 pub mod graph;
 pub mod show;
+pub mod spend;
 pub mod summary;
 
 /// A terminal table with a header row, in the house style.

@@ -7,11 +7,14 @@ use std::process::Command;
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
 
-fn root() -> PathBuf {
+mod carbon;
+
+
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn estate() -> Command {
+pub fn estate() -> Command {
     let mut c = Command::cargo_bin("estate").expect("the estate binary is built");
     c.env_remove("ESTATE_DIR")
         .env_remove("ESTATE_INVENTORY")
@@ -19,13 +22,13 @@ fn estate() -> Command {
     c
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
-fn run(cmd: &mut Command) -> Run {
+pub fn run(cmd: &mut Command) -> Run {
     let out = cmd.output().expect("estate runs");
     let r = Run {
         code: out.status.code().unwrap_or(-1),
@@ -41,11 +44,11 @@ fn run(cmd: &mut Command) -> Run {
 }
 
 /// `estate ARGS` in the repository root (the sample estate).
-fn sample(args: &[&str]) -> Run {
+pub fn sample(args: &[&str]) -> Run {
     run(estate().current_dir(root()).args(args))
 }
 
-fn json(r: &Run) -> Value {
+pub fn json(r: &Run) -> Value {
     serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", r.stdout))
 }

@@ -1,0 +1,104 @@
+//! A model of `n` cloud and on-prem resources built in memory (no YAML), for
+//! benchmarking the carbon engine at scale.
+
+use estate::inventory::kinds::{
+    Metadata, Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec,
+};
+use estate::inventory::{Kind, Spec};
+use estate::model::{Model, Node, Provenance};
+use serde_saphyr::{Location, Spanned};
+
+fn spanned<T>(v: T) -> Spanned<T> {
+    Spanned::new(v, Location::UNKNOWN, Location::UNKNOWN)
+}
+
+pub fn model(n: usize, seed: u64) -> Model {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let aws = [
+        "m5.large",
+        "m5.xlarge",
+        "t3.medium",
+        "c5.xlarge",
+        "r5.large",
+        "m6g.large",
+        "t3.micro",
+        "c6i.2xlarge",
+    ];
+    let azure = [
+        "Standard_D4s_v5",
+        "Standard_B2ms",
+        "Standard_D2s_v3",
+        "Standard_E4s_v3",
+    ];
+    let aws_regions = ["eu-west-2", "eu-west-1", "us-east-1", "eu-central-1"];
+    let azure_regions = ["uksouth", "ukwest", "westeurope", "northeurope"];
+    let mut m = Model::default();
+    for i in 0..n {
+        let (provider, t, region) = if rng.u8(..3) == 0 {
+            (
+                Provider::Azure,
+                azure[rng.usize(..azure.len())],
+                azure_regions[rng.usize(..azure_regions.len())],
+            )
+        } else {
+            (
+                Provider::Aws,
+                aws[rng.usize(..aws.len())],
+                aws_regions[rng.usize(..aws_regions.len())],
+            )
+        };
+        let spec = ResourceSpec {
+            resource_type: ResourceType::Compute,
+            provider,
+            region: Some(spanned(region.to_string())),
+            site: None,
+            account: None,
+            instance_type: Some(t.to_string()),
+            count: None,
+            hours: Some(spanned(f64::from(730 * (1 + rng.u32(..12))))),
+            utilisation: rng.bool().then(|| spanned(rng.f64())),
+            storage: vec![StorageSpec {
+                class: if rng.bool() {
+                    StorageClass::Ssd
+                } else {
+                    StorageClass::Hdd
+                },
+                size_gb: f64::from(8 + rng.u32(..1000)),
+                replication: None,
+            }],
+            network_gb: Some(f64::from(rng.u32(..100))),
+            system: None,
+            cpu: None,
+            memory_gb: None,
+            drives: Vec::new(),
+            power: None,
+            measured_w: None,
+            rated_w: None,
+            host: None,
+            vcpus: None,
+            technologies: Vec::new(),
+            cost_centre: None,
+            public: None,
+            encrypted: None,
+            internet_facing: None,
+            external_id: None,
+            tags: Default::default(),
+        };
+        let name = format!("r{i}");
+        m.add_node(Node {
+            id: format!("resource:{name}"),
+            kind: Kind::Resource,
+            name: name.clone(),
+            title: None,
+            description: None,
+            tags: Vec::new(),
+            labels: Default::default(),
+            annotations: Default::default(),
+            provenance: Provenance::default(),
+            spec: Some(Spec::Resource(Box::new(spec))),
+            time: None,
+        });
+        let _ = Metadata::named(&name);
+    }
+    m
+}

@@ -1,0 +1,898 @@
+//! Spend: every charge from billing exports and finance ledgers attributed to
+//! a system (and through it to a supplier, cost centre, capability and
+//! domain), reconciled exactly.
+//!
+//! Charges stream in from `collect::billing`; identical lines (same file,
+//! currency, resource, account, service, supplier, cost centre, category)
+//! are summed first, so attribution runs once per distinct line, not once
+//! per row. A cloud charge attaches to a resource by id (the inventory's
+//! `external_id`, or the resource's name as the last part of the id), then
+//! to its system through the graph; failing that, the Mapping rules decide
+//! (tags, account, region, resource group, name). A ledger line attaches to
+//! the Supplier whose name, title or alias it carries, then to the systems
+//! that supplier supplies (shared evenly, to the smallest unit, remainder to
+//! the first, so shares add up exactly). Whatever attaches to no system is
+//! **unallocated**, broken down by provider, account and service — never
+//! dropped. Ledger lines from technology vendors the inventory does not know
+//! are **shadow IT** candidates.
+//!
+//! Invariant, checked for every input file and currency, for billed and
+//! effective cost: allocated + unallocated == input total, exactly (Decimal).
+
+pub mod contracts;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use petgraph::Direction;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::collect::billing::{self, BadRow, Charge, Format, Input};
+use crate::inventory::kinds::{Provider, SupplierCategory};
+use crate::inventory::{Kind, Spec};
+use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
+use crate::model::{EdgeKind, Model};
+use crate::settings::Period;
+
+/// Billed and effective cost together.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Cost {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub billed: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub effective: Decimal,
+}
+
+impl std::ops::AddAssign for Cost {
+    fn add_assign(&mut self, o: Cost) {
+        self.billed += o.billed;
+        self.effective += o.effective;
+    }
+}
+
+impl Cost {
+    /// Split into `n` shares that add up exactly: each share is truncated to
+    /// the amount's own decimal places (at least 2); the remainder goes to the first.
+    pub fn split(self, n: usize) -> Vec<Cost> {
+        if n <= 1 {
+            return vec![self];
+        }
+        let part = |d: Decimal| {
+            let scale = d.scale().max(2);
+            let each = (d / Decimal::from(n))
+                .round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::ToZero);
+            let first = d - each * Decimal::from(n - 1);
+            (first, each)
+        };
+        let (bf, be) = part(self.billed);
+        let (ef, ee) = part(self.effective);
+        let mut v = vec![
+            Cost {
+                billed: be,
+                effective: ee
+            };
+            n
+        ];
+        v[0] = Cost {
+            billed: bf,
+            effective: ef,
+        };
+        v
+    }
+}
+
+/// One input file's totals in one currency.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Balance {
+    pub rows: u64,
+    pub input: Cost,
+    pub allocated: Cost,
+    pub unallocated: Cost,
+    pub balanced: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub format: Format,
+    pub rows: u64,
+    pub bad_rows: usize,
+    pub bytes: u64,
+    /// Rows dated outside the period: read, not counted, reported here.
+    pub outside_period_rows: u64,
+    pub outside_period: BTreeMap<String, Cost>,
+    pub by_currency: BTreeMap<String, Balance>,
+}
+
+/// A technology supplier on the ledger that the inventory does not know.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shadow {
+    pub supplier: String,
+    pub currency: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    pub lines: u64,
+    pub cost_centres: Vec<String>,
+    pub why: String,
+}
+
+/// Spend in one currency, by every breakdown.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Ledger {
+    pub total: Cost,
+    pub allocated: Cost,
+    pub unallocated: Cost,
+    pub by_system: BTreeMap<String, Cost>,
+    pub by_supplier: BTreeMap<String, Cost>,
+    pub by_cost_centre: BTreeMap<String, Cost>,
+    pub by_capability: BTreeMap<String, Cost>,
+    pub by_domain: BTreeMap<String, Cost>,
+    pub by_provider: BTreeMap<String, Cost>,
+    pub by_service: BTreeMap<String, Cost>,
+    /// Unallocated spend by `provider / account / service` (or `supplier`) and reason.
+    pub unallocated_by: BTreeMap<String, Cost>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Spend {
+    pub files: Vec<FileSummary>,
+    pub bad_rows: Vec<BadRow>,
+    pub currencies: BTreeMap<String, Ledger>,
+    pub shadow: Vec<Shadow>,
+}
+
+impl Spend {
+    pub fn balanced(&self) -> bool {
+        self.files
+            .iter()
+            .all(|f| f.by_currency.values().all(|b| b.balanced))
+    }
+}
+
+/// Distinct charge lines, summed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    file: usize,
+    currency: String,
+    category: String,
+    provider: String,
+    service: String,
+    region: String,
+    resource_id: String,
+    resource_name: String,
+    sub_account: String,
+    tags: String,
+    supplier: String,
+    cost_centre: String,
+    description: String,
+}
+
+#[derive(Default)]
+struct Line {
+    cost: Cost,
+    rows: u64,
+}
+
+/// Read every input and attribute it.
+pub fn assess(
+    model: &Model,
+    inputs: &[(Input, std::path::PathBuf)],
+    period: Period,
+    currency: &str,
+) -> Result<Spend, String> {
+    let mut spend = Spend::default();
+    let mut lines: HashMap<Key, Line> = HashMap::new();
+    for (i, (input, path)) in inputs.iter().enumerate() {
+        let format = match input.format {
+            Some(f) => f,
+            None => detect(path)?,
+        };
+        let mut summary = FileSummary {
+            path: path.display().to_string(),
+            format,
+            rows: 0,
+            bad_rows: 0,
+            bytes: 0,
+            outside_period_rows: 0,
+            outside_period: BTreeMap::new(),
+            by_currency: BTreeMap::new(),
+        };
+        let mut visit = |c: Charge| {
+            let cost = Cost {
+                billed: c.billed,
+                effective: c.effective,
+            };
+            if c.date
+                .is_some_and(|d| d < period.start.0 || d > period.end.0)
+            {
+                summary.outside_period_rows += 1;
+                *summary.outside_period.entry(c.currency).or_default() += cost;
+                return;
+            }
+            let b = summary.by_currency.entry(c.currency.clone()).or_default();
+            b.rows += 1;
+            b.input += cost;
+            let line = lines
+                .entry(Key {
+                    file: c.file,
+                    currency: c.currency,
+                    category: c.category,
+                    provider: c.provider,
+                    service: c.service,
+                    region: c.region,
+                    resource_id: c.resource_id,
+                    resource_name: c.resource_name,
+                    sub_account: c.sub_account,
+                    tags: c.tags,
+                    supplier: c.supplier,
+                    cost_centre: c.cost_centre,
+                    description: if format == Format::Ledger {
+                        c.description
+                    } else {
+                        String::new()
+                    },
+                })
+                .or_default();
+            line.cost += cost;
+            line.rows += 1;
+        };
+        let stats = match format {
+            Format::Focus => billing::focus::read(path, i, &mut visit)?,
+            Format::Ledger => {
+                let columns = input.columns.clone().unwrap_or_default();
+                let cur = input.currency.as_deref().unwrap_or(currency);
+                billing::ledger::read(
+                    path,
+                    i,
+                    &columns,
+                    input.date_format.as_deref(),
+                    cur,
+                    &mut visit,
+                )?
+            }
+        };
+        summary.rows = stats.rows;
+        summary.bad_rows = stats.bad.len();
+        summary.bytes = stats.bytes;
+        spend.bad_rows.extend(stats.bad);
+        spend.files.push(summary);
+    }
+    let attributor = Attributor::new(model);
+    let mut shadow: BTreeMap<(String, String), Shadow> = BTreeMap::new();
+    // Attribute in a fixed order so results do not depend on hashing.
+    let mut keys: Vec<(Key, Line)> = lines.into_iter().collect();
+    keys.sort_by(|a, b| {
+        (
+            a.0.file,
+            &a.0.resource_id,
+            &a.0.supplier,
+            &a.0.category,
+            &a.0.currency,
+        )
+            .cmp(&(
+                b.0.file,
+                &b.0.resource_id,
+                &b.0.supplier,
+                &b.0.category,
+                &b.0.currency,
+            ))
+    });
+    for (key, line) in keys {
+        let ledger = spend.currencies.entry(key.currency.clone()).or_default();
+        ledger.total += line.cost;
+        let format = spend.files[key.file].format;
+        let balance = spend.files[key.file]
+            .by_currency
+            .entry(key.currency.clone())
+            .or_default();
+        let outcome = attributor.attribute(&key, format);
+        let supplier = outcome
+            .supplier
+            .clone()
+            .unwrap_or_else(|| unknown_supplier(&key));
+        *ledger.by_supplier.entry(supplier).or_default() += line.cost;
+        if format == Format::Focus {
+            *ledger
+                .by_provider
+                .entry(or_none(&key.provider))
+                .or_default() += line.cost;
+            *ledger.by_service.entry(or_none(&key.service)).or_default() += line.cost;
+        } else {
+            *ledger.by_provider.entry("(ledger)".into()).or_default() += line.cost;
+            *ledger.by_service.entry("(ledger)".into()).or_default() += line.cost;
+        }
+        if outcome.systems.is_empty() {
+            balance.unallocated += line.cost;
+            ledger.unallocated += line.cost;
+            *ledger
+                .unallocated_by
+                .entry(outcome.unallocated_as.clone())
+                .or_default() += line.cost;
+            *ledger
+                .by_cost_centre
+                .entry(
+                    outcome
+                        .cost_centre
+                        .clone()
+                        .unwrap_or_else(|| "(none)".into()),
+                )
+                .or_default() += line.cost;
+            if let Some(why) = outcome.shadow {
+                let s = shadow
+                    .entry((key.supplier.clone(), key.currency.clone()))
+                    .or_insert_with(|| Shadow {
+                        supplier: key.supplier.clone(),
+                        currency: key.currency.clone(),
+                        total: Decimal::ZERO,
+                        lines: 0,
+                        cost_centres: Vec::new(),
+                        why,
+                    });
+                s.total += line.cost.billed;
+                s.lines += line.rows;
+                if !key.cost_centre.is_empty() && !s.cost_centres.contains(&key.cost_centre) {
+                    s.cost_centres.push(key.cost_centre.clone());
+                }
+            }
+            continue;
+        }
+        balance.allocated += line.cost;
+        ledger.allocated += line.cost;
+        let shares = line.cost.split(outcome.systems.len());
+        for (system, share) in outcome.systems.iter().zip(shares) {
+            *ledger.by_system.entry(system.clone()).or_default() += share;
+            let facts = attributor.system_facts(system);
+            let cc = outcome
+                .cost_centre
+                .clone()
+                .or_else(|| facts.cost_centre.clone())
+                .unwrap_or_else(|| "(none)".into());
+            *ledger.by_cost_centre.entry(cc).or_default() += share;
+            *ledger
+                .by_domain
+                .entry(facts.domain.clone().unwrap_or_else(|| "(none)".into()))
+                .or_default() += share;
+            let caps = if facts.capabilities.is_empty() {
+                vec!["(none)".to_string()]
+            } else {
+                facts.capabilities.clone()
+            };
+            for (cap, s) in caps.iter().zip(share.split(caps.len())) {
+                *ledger.by_capability.entry(cap.clone()).or_default() += s;
+            }
+        }
+    }
+    for f in &mut spend.files {
+        for b in f.by_currency.values_mut() {
+            let mut sum = b.allocated;
+            sum += b.unallocated;
+            b.balanced = sum == b.input;
+        }
+    }
+    spend.shadow = shadow.into_values().collect();
+    spend
+        .shadow
+        .sort_by(|a, b| b.total.cmp(&a.total).then(a.supplier.cmp(&b.supplier)));
+    Ok(spend)
+}
+
+fn or_none(s: &str) -> String {
+    if s.is_empty() {
+        "(none)".into()
+    } else {
+        s.to_string()
+    }
+}
+
+fn unknown_supplier(key: &Key) -> String {
+    let name = if key.supplier.is_empty() {
+        &key.provider
+    } else {
+        &key.supplier
+    };
+    format!(
+        "(not in inventory) {}",
+        if name.is_empty() { "(unknown)" } else { name }
+    )
+}
+
+/// Sniff a file's header for FOCUS columns.
+fn detect(path: &std::path::Path) -> Result<Format, String> {
+    let r = billing::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(r);
+    let headers = csv
+        .headers()
+        .map_err(|e| format!("`{}`: cannot read the header row: {e}", path.display()))?;
+    Ok(if billing::is_focus(headers) {
+        Format::Focus
+    } else {
+        Format::Ledger
+    })
+}
+
+/// Where a line went.
+struct Outcome {
+    systems: Vec<String>,
+    supplier: Option<String>,
+    cost_centre: Option<String>,
+    /// The unallocated bucket's name, when no system.
+    unallocated_as: String,
+    /// Why the line is a shadow-IT candidate, if it is.
+    shadow: Option<String>,
+}
+
+#[derive(Default)]
+struct SystemFacts {
+    domain: Option<String>,
+    capabilities: Vec<String>,
+    cost_centre: Option<String>,
+}
+
+/// Indexes over the model for attribution.
+struct Attributor<'a> {
+    model: &'a Model,
+    mapper: Mapper,
+    /// External id (lower case) → resource node id.
+    by_external_id: HashMap<String, petgraph::stable_graph::NodeIndex>,
+    /// Resource name → node (for ids whose last part is the name).
+    by_name: HashMap<String, petgraph::stable_graph::NodeIndex>,
+    /// Normalised supplier names and aliases → supplier id.
+    suppliers: HashMap<String, String>,
+    /// Cloud providers' supplier ids (`aws` → `supplier:amazon-web-services`).
+    provider_suppliers: HashMap<&'static str, String>,
+    /// Cost centre code → id.
+    cost_centres: HashMap<String, String>,
+    systems: HashMap<String, SystemFacts>,
+    vendors: HashSet<String>,
+}
+
+/// Upper case, letters and digits only, legal suffixes dropped: `Halcyon Software Ltd.` → `HALCYON SOFTWARE`.
+pub fn normalise_supplier(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let suffixes = [
+        "LTD",
+        "LIMITED",
+        "PLC",
+        "LLP",
+        "LLC",
+        "INC",
+        "UC",
+        "CO",
+        "UNLIMITED",
+        "PTY",
+        "GMBH",
+        "BV",
+        "SA",
+        "SARL",
+        "CORP",
+        "CORPORATION",
+        "THE",
+        "UK",
+        "EMEA",
+        "EUROPE",
+        "INTERNATIONAL",
+        "IRELAND",
+        "COM",
+    ];
+    let mut end = words.len();
+    while end > 1 && suffixes.contains(&words[end - 1]) {
+        end -= 1;
+    }
+    let start = usize::from(words.first() == Some(&"THE") && end > 1);
+    words[start..end].join(" ")
+}
+
+impl<'a> Attributor<'a> {
+    fn new(model: &'a Model) -> Attributor<'a> {
+        let mut by_external_id = HashMap::new();
+        let mut by_name = HashMap::new();
+        for idx in model.nodes_of(Kind::Resource) {
+            let node = model.node(idx);
+            if let Some(Spec::Resource(r)) = &node.spec {
+                if let Some(x) = &r.external_id {
+                    by_external_id.insert(x.to_ascii_lowercase(), idx);
+                }
+                by_name.insert(node.name.clone(), idx);
+            }
+        }
+        let mut suppliers = HashMap::new();
+        let mut provider_suppliers = HashMap::new();
+        for idx in model.nodes_of(Kind::Supplier) {
+            let node = model.node(idx);
+            let Some(Spec::Supplier(s)) = &node.spec else {
+                continue;
+            };
+            let mut names = vec![node.name.replace('-', " "), node.display_name().to_string()];
+            names.extend(s.aliases.iter().cloned());
+            for n in names {
+                suppliers.insert(normalise_supplier(&n), node.id.clone());
+            }
+            if s.category == SupplierCategory::Cloud {
+                let n =
+                    normalise_supplier(node.display_name()) + " " + &node.name.to_ascii_uppercase();
+                if n.contains("AMAZON") || n.contains("AWS") {
+                    provider_suppliers.insert("aws", node.id.clone());
+                } else if n.contains("MICROSOFT") || n.contains("AZURE") {
+                    provider_suppliers.insert("azure", node.id.clone());
+                } else if n.contains("GOOGLE") || n.contains("GCP") {
+                    provider_suppliers.insert("gcp", node.id.clone());
+                }
+            }
+        }
+        let mut cost_centres = HashMap::new();
+        for idx in model.nodes_of(Kind::CostCentre) {
+            let node = model.node(idx);
+            if let Some(Spec::CostCentre(c)) = &node.spec {
+                cost_centres.insert(c.code.to_ascii_uppercase(), node.id.clone());
+            }
+        }
+        let mut systems = HashMap::new();
+        for idx in model.nodes_of(Kind::System) {
+            let out = |e: EdgeKind, k: Kind| -> Vec<String> {
+                model
+                    .neighbours(idx, Direction::Outgoing, &[e])
+                    .into_iter()
+                    .filter(|n| model.node(*n).kind == k)
+                    .map(|n| model.node(n).id.clone())
+                    .collect()
+            };
+            systems.insert(
+                model.node(idx).id.clone(),
+                SystemFacts {
+                    domain: out(EdgeKind::PartOf, Kind::Domain).into_iter().next(),
+                    capabilities: out(EdgeKind::Supports, Kind::Capability),
+                    cost_centre: out(EdgeKind::ChargedTo, Kind::CostCentre)
+                        .into_iter()
+                        .next(),
+                },
+            );
+        }
+        let vendors = include_str!("vendors.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(normalise_supplier)
+            .collect();
+        Attributor {
+            model,
+            mapper: Mapper::new(model),
+            by_external_id,
+            by_name,
+            suppliers,
+            provider_suppliers,
+            cost_centres,
+            systems,
+            vendors,
+        }
+    }
+
+    fn system_facts(&self, id: &str) -> &SystemFacts {
+        static NONE: std::sync::OnceLock<SystemFacts> = std::sync::OnceLock::new();
+        self.systems
+            .get(id)
+            .unwrap_or_else(|| NONE.get_or_init(SystemFacts::default))
+    }
+
+    fn cost_centre(&self, code: &str) -> Option<String> {
+        (!code.is_empty()).then(|| {
+            self.cost_centres
+                .get(&code.to_ascii_uppercase())
+                .cloned()
+                .unwrap_or_else(|| format!("(not in inventory) {code}"))
+        })
+    }
+
+    fn attribute(&self, key: &Key, format: Format) -> Outcome {
+        match format {
+            Format::Focus => self.cloud(key),
+            Format::Ledger => self.ledger(key),
+        }
+    }
+
+    fn cloud(&self, key: &Key) -> Outcome {
+        let provider = provider_of(&key.provider);
+        let supplier = provider
+            .and_then(|p| self.provider_suppliers.get(p.as_str()))
+            .cloned();
+        let cost_centre = self.cost_centre(&key.cost_centre);
+        let unallocated_as = |why: &str| {
+            format!(
+                "{} / {} / {} — {why}",
+                or_none(&key.provider),
+                or_none(&key.sub_account),
+                or_none(&key.service)
+            )
+        };
+        let done = |systems: Vec<String>, why: &str| Outcome {
+            systems,
+            supplier: supplier.clone(),
+            cost_centre: cost_centre.clone(),
+            unallocated_as: unallocated_as(why),
+            shadow: None,
+        };
+        // 1. The resource, by id.
+        let node = (!key.resource_id.is_empty())
+            .then(|| {
+                self.by_external_id
+                    .get(&key.resource_id.to_ascii_lowercase())
+                    .or_else(|| self.by_name.get(id_name(&key.resource_id)))
+            })
+            .flatten();
+        if let Some(idx) = node
+            && let Some(system) = crate::assess::carbon::system_of(self.model, *idx)
+        {
+            return done(vec![system], "");
+        }
+        // 2. Mapping rules.
+        let tags: Vec<(String, String)> =
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&key.tags)
+                .map(|m| {
+                    m.into_iter()
+                        .map(|(k, v)| {
+                            (
+                                k,
+                                v.as_str()
+                                    .map(String::from)
+                                    .unwrap_or_else(|| v.to_string()),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+        let name = if key.resource_name.is_empty() {
+            id_name(&key.resource_id)
+        } else {
+            &key.resource_name
+        };
+        let facts = Facts {
+            provider,
+            account: &key.sub_account,
+            region: &key.region,
+            resource_group: azure_resource_group(&key.resource_id),
+            namespace: "",
+            cluster: "",
+            name,
+            tags: &tags,
+        };
+        if let Some((system, _)) = self.mapper.system(&facts) {
+            return done(vec![system.to_string()], "");
+        }
+        let why = match (key.resource_id.is_empty(), node.is_some()) {
+            (true, _) => format!("no resource ({})", or_none(&key.category).to_lowercase()),
+            (false, true) => "resource in the inventory serves no system".into(),
+            (false, false) => "resource not in the inventory; no mapping rule matches".into(),
+        };
+        done(Vec::new(), &why)
+    }
+
+    fn ledger(&self, key: &Key) -> Outcome {
+        let cost_centre = self.cost_centre(&key.cost_centre);
+        let normal = normalise_supplier(&key.supplier);
+        let Some(supplier) = self.suppliers.get(&normal).cloned() else {
+            let tech_words = [
+                "SOFTWARE",
+                "LICENCE",
+                "LICENSE",
+                "SUBSCRIPTION",
+                "SAAS",
+                "CLOUD",
+                "HOSTING",
+                "DOMAIN",
+                "BROADBAND",
+                "TELECOM",
+                "MOBILE",
+                "LAPTOP",
+                "IT SUPPORT",
+                "APP ",
+                "ONLINE",
+            ];
+            let desc = key.description.to_ascii_uppercase();
+            let vendor = self.vendors.contains(&normal)
+                || self
+                    .vendors
+                    .iter()
+                    .any(|v| normal.starts_with(&format!("{v} ")));
+            let shadow = if vendor {
+                Some(format!(
+                    "`{}` is a known technology vendor not in the inventory",
+                    key.supplier
+                ))
+            } else {
+                tech_words.iter().find(|w| desc.contains(*w)).map(|w| {
+                    format!(
+                        "the line describes {} and the supplier is not in the inventory",
+                        w.trim().to_lowercase()
+                    )
+                })
+            };
+            let bucket = if shadow.is_some() {
+                "shadow IT (technology supplier not in the inventory)"
+            } else {
+                "supplier not in the inventory (not technology?)"
+            };
+            return Outcome {
+                systems: Vec::new(),
+                supplier: None,
+                cost_centre,
+                unallocated_as: format!("{} — {bucket}", key.supplier),
+                shadow,
+            };
+        };
+        let idx = self.model.get(&supplier);
+        let mut systems: Vec<String> = idx
+            .map(|i| {
+                self.model
+                    .neighbours(i, Direction::Incoming, &[EdgeKind::SuppliedBy])
+                    .into_iter()
+                    .filter(|n| self.model.node(*n).kind == Kind::System)
+                    .map(|n| self.model.node(n).id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if systems.is_empty() {
+            // Systems covered by the supplier's contracts.
+            for c in idx
+                .map(|i| {
+                    self.model
+                        .neighbours(i, Direction::Incoming, &[EdgeKind::SuppliedBy])
+                })
+                .unwrap_or_default()
+            {
+                if self.model.node(c).kind == Kind::Contract {
+                    systems.extend(
+                        self.model
+                            .neighbours(c, Direction::Incoming, &[EdgeKind::CoveredBy])
+                            .into_iter()
+                            .map(|n| self.model.node(n).id.clone()),
+                    );
+                }
+            }
+            systems.sort();
+            systems.dedup();
+        }
+        let unallocated_as = format!("{supplier} — a known supplier that supplies no system");
+        Outcome {
+            systems,
+            supplier: Some(supplier),
+            cost_centre,
+            unallocated_as,
+            shadow: None,
+        }
+    }
+}
+
+fn provider_of(name: &str) -> Option<Provider> {
+    let n = name.to_ascii_lowercase();
+    if n.contains("amazon") || n == "aws" {
+        Some(Provider::Aws)
+    } else if n.contains("microsoft") || n.contains("azure") {
+        Some(Provider::Azure)
+    } else if n.contains("google") || n == "gcp" {
+        Some(Provider::Gcp)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_add_up_exactly() {
+        let c = Cost {
+            billed: Decimal::new(100, 2),
+            effective: Decimal::new(1, 10),
+        };
+        let parts = c.split(3);
+        assert_eq!(parts.iter().map(|p| p.billed).sum::<Decimal>(), c.billed);
+        assert_eq!(
+            parts.iter().map(|p| p.effective).sum::<Decimal>(),
+            c.effective
+        );
+        assert_eq!(parts[1].billed, Decimal::new(33, 2));
+        assert_eq!(parts[0].billed, Decimal::new(34, 2));
+    }
+
+    fn model(yaml: &str) -> Model {
+        let mut inv = crate::inventory::Inventory::default();
+        crate::inventory::load::load_text(
+            &mut inv,
+            "t.yaml".into(),
+            yaml.to_string(),
+            &mut Vec::new(),
+        );
+        let (m, ds) = crate::model::build(inv);
+        assert_eq!(ds.errors(), 0, "{:?}", ds.items);
+        m
+    }
+
+    #[test]
+    fn charges_attach_by_id_then_rules_then_supplier_and_the_rest_is_unallocated() {
+        let d = "apiVersion: estate/v1\n";
+        let m = model(&format!(
+            "{d}kind: System\nmetadata: {{name: crm}}\nspec: {{supplier: supplier:halcyon}}\n---\n{d}kind: System\nmetadata: {{name: gis}}\n---\n\
+             {d}kind: Supplier\nmetadata: {{name: halcyon, title: Halcyon Software}}\nspec: {{category: saas, aliases: [HALCYON SOFTWARE LTD]}}\n---\n\
+             {d}kind: Resource\nmetadata: {{name: vm1}}\nspec: {{type: compute, provider: aws, region: eu-west-2, external_id: \"arn:aws:ec2:eu-west-2:1:instance/i-1\", system: system:crm}}\n---\n\
+             {d}kind: Mapping\nmetadata: {{name: m}}\nspec: {{rules: [{{system: system:gis, match: {{tags: {{app: gis}}}}}}]}}\n"
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let focus = dir.path().join("focus.csv");
+        std::fs::write(
+            &focus,
+            "BilledCost,EffectiveCost,BillingCurrency,ChargeCategory,ProviderName,ResourceId,Tags,ChargePeriodStart\n\
+             10.00,9.00,GBP,Usage,AWS,arn:aws:ec2:eu-west-2:1:instance/i-1,,2025-03-01T00:00:00Z\n\
+             5.005,5.005,GBP,Usage,AWS,arn:aws:ec2:eu-west-2:1:instance/i-2,\"{\"\"app\"\":\"\"gis\"\"}\",2025-03-01T00:00:00Z\n\
+             1.10,1.10,GBP,Usage,AWS,arn:aws:ec2:us-east-1:9:instance/i-9,,2025-03-01T00:00:00Z\n\
+             2.00,2.00,GBP,Tax,AWS,,,2025-03-01T00:00:00Z\n\
+             7.00,7.00,GBP,Usage,AWS,arn:aws:ec2:eu-west-2:1:instance/i-1,,2024-03-01T00:00:00Z\n",
+        )
+        .unwrap();
+        let ledger = dir.path().join("ledger.csv");
+        std::fs::write(&ledger, "Supplier Name,Net Amount,Invoice Date,Description\nHALCYON SOFTWARE LTD,\"1,000.00\",01/04/2025,support\nZOOM VIDEO COMMUNICATIONS INC,(14.39),02/04/2025,\nCafe Nero,3.20,02/04/2025,coffee\n").unwrap();
+        let input = |p: &std::path::Path| {
+            (
+                Input {
+                    path: p.to_path_buf(),
+                    format: None,
+                    columns: None,
+                    date_format: None,
+                    currency: None,
+                },
+                p.to_path_buf(),
+            )
+        };
+        let period = Period {
+            start: crate::inventory::Date::parse("2025-01-01").unwrap(),
+            end: crate::inventory::Date::parse("2025-12-31").unwrap(),
+        };
+        let s = assess(&m, &[input(&focus), input(&ledger)], period, "GBP").unwrap();
+        assert!(s.balanced());
+        let gbp = &s.currencies["GBP"];
+        let d = |x: &str| x.parse::<Decimal>().unwrap();
+        assert_eq!(gbp.by_system["system:crm"].billed, d("1010.00"));
+        assert_eq!(gbp.by_system["system:gis"].billed, d("5.005"));
+        assert_eq!(
+            gbp.unallocated.billed,
+            d("1.10") + d("2.00") + d("-14.39") + d("3.20")
+        );
+        assert_eq!(
+            gbp.total.billed,
+            d("1010.00") + d("5.005") + d("1.10") + d("2.00") + d("-14.39") + d("3.20")
+        );
+        assert_eq!(
+            s.files[0].outside_period_rows, 1,
+            "the 2024 row is outside the period"
+        );
+        assert_eq!(s.shadow.len(), 1);
+        assert_eq!(s.shadow[0].supplier, "ZOOM VIDEO COMMUNICATIONS INC");
+        assert_eq!(s.shadow[0].total, d("-14.39"));
+    }
+
+    #[test]
+    fn supplier_names_normalise() {
+        assert_eq!(
+            normalise_supplier("Halcyon Software Ltd."),
+            "HALCYON SOFTWARE"
+        );
+        assert_eq!(
+            normalise_supplier("HALCYON SOFTWARE LIMITED"),
+            "HALCYON SOFTWARE"
+        );
+        assert_eq!(
+            normalise_supplier("Zoom Video Communications, Inc."),
+            "ZOOM VIDEO COMMUNICATIONS"
+        );
+        assert_eq!(normalise_supplier("The Access Group"), "ACCESS GROUP");
+    }
+}

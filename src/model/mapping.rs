@@ -1,0 +1,126 @@
+//! Mapping rules (kind: Mapping): which system a collected resource or a
+//! billing line belongs to, from its provider, account, region, resource
+//! group, Kubernetes namespace/cluster, name and tags.
+//!
+//! Rules are tried in declaration order; the first whose every given
+//! condition holds wins. `name` is a glob (`crm-*`) matched against the
+//! resource's name. Tag values match exactly; keys are case-sensitive.
+
+use globset::{Glob, GlobMatcher};
+
+use super::Model;
+use crate::inventory::kinds::{MappingMatch, Provider};
+use crate::inventory::{Kind, Spec};
+
+/// What is known about a thing to be mapped.
+#[derive(Debug, Default)]
+pub struct Facts<'a> {
+    pub provider: Option<Provider>,
+    pub account: &'a str,
+    pub region: &'a str,
+    pub resource_group: &'a str,
+    pub namespace: &'a str,
+    pub cluster: &'a str,
+    pub name: &'a str,
+    pub tags: &'a [(String, String)],
+}
+
+struct Rule {
+    system: String,
+    when: MappingMatch,
+    name: Option<GlobMatcher>,
+}
+
+/// The compiled rules of every Mapping in the model.
+pub struct Mapper {
+    rules: Vec<Rule>,
+}
+
+impl Mapper {
+    pub fn new(model: &Model) -> Mapper {
+        let mut rules = Vec::new();
+        for idx in model.nodes_of(Kind::Mapping) {
+            if let Some(Spec::Mapping(m)) = &model.node(idx).spec {
+                for r in &m.rules {
+                    let when = r.matches.value.clone();
+                    let name = when
+                        .name
+                        .as_deref()
+                        .and_then(|g| Glob::new(g).ok())
+                        .map(|g| g.compile_matcher());
+                    rules.push(Rule {
+                        system: r.system.value.id(),
+                        when,
+                        name,
+                    });
+                }
+            }
+        }
+        Mapper { rules }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The system of the first rule that matches, with the rule's position.
+    pub fn system(&self, f: &Facts<'_>) -> Option<(&str, usize)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .find(|(_, r)| matches(r, f))
+            .map(|(i, r)| (r.system.as_str(), i))
+    }
+}
+
+fn matches(r: &Rule, f: &Facts<'_>) -> bool {
+    let w = &r.when;
+    let eq = |want: &Option<String>, have: &str| {
+        want.as_deref().is_none_or(|w| w.eq_ignore_ascii_case(have))
+    };
+    w.provider.is_none_or(|p| Some(p) == f.provider)
+        && eq(&w.account, f.account)
+        && eq(&w.region, f.region)
+        && eq(&w.resource_group, f.resource_group)
+        && eq(&w.namespace, f.namespace)
+        && eq(&w.cluster, f.cluster)
+        && r.name.as_ref().is_none_or(|g| !f.name.is_empty() && g.is_match(f.name))
+        && w.tags.iter().all(|(k, v)| f.tags.iter().any(|(tk, tv)| tk == k && tv == v))
+        // A rule with no condition at all matches nothing.
+        && (w.provider.is_some() || w.account.is_some() || w.region.is_some() || w.resource_group.is_some()
+            || w.namespace.is_some() || w.cluster.is_some() || w.name.is_some() || !w.tags.is_empty())
+}
+
+/// The resource group named in an Azure resource id, if any.
+pub fn azure_resource_group(id: &str) -> &str {
+    let lower = id.to_ascii_lowercase();
+    match lower.find("/resourcegroups/") {
+        Some(i) => {
+            let rest = &id[i + "/resourcegroups/".len()..];
+            rest.split('/').next().unwrap_or("")
+        }
+        None => "",
+    }
+}
+
+/// The last segment of an ARN or Azure id: the resource's own name.
+pub fn id_name(id: &str) -> &str {
+    id.rsplit(['/', ':']).next().unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_give_their_group_and_name() {
+        let az = "/subscriptions/1/resourceGroups/rg-crm-prod/providers/Microsoft.Compute/virtualMachines/vm-crm-01";
+        assert_eq!(azure_resource_group(az), "rg-crm-prod");
+        assert_eq!(id_name(az), "vm-crm-01");
+        assert_eq!(
+            id_name("arn:aws:ec2:eu-west-2:123:instance/i-0abc"),
+            "i-0abc"
+        );
+        assert_eq!(id_name("arn:aws:s3:::bucket-name"), "bucket-name");
+    }
+}

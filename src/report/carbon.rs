@@ -1,0 +1,292 @@
+//! `estate carbon`: the estimate as tables, the JSON contract of DESIGN.md,
+//! or CSV of every item; and the breakdowns (by system, capability, domain,
+//! category, scope, site, supplier).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::assess::carbon::{Basis, Estimate, Item, Range};
+use crate::inventory::Kind;
+use crate::model::{EdgeKind, Model};
+use crate::settings::Period;
+
+/// Breakdowns `--by` accepts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    #[default]
+    Category,
+    System,
+    Capability,
+    Domain,
+    Scope,
+    Site,
+    Supplier,
+}
+
+pub const UNATTRIBUTED: &str = "(unattributed)";
+
+/// Sum of `f` over items, grouped by `key`: a key may take several shares of one item.
+fn group(
+    items: &[Item],
+    key: impl Fn(&Item) -> Vec<(String, f64)>,
+    f: impl Fn(&Item) -> Range,
+) -> Vec<(String, Range)> {
+    let mut m: BTreeMap<String, Range> = BTreeMap::new();
+    for i in items {
+        let v = f(i);
+        for (k, share) in key(i) {
+            *m.entry(k).or_default() += v.scale(share);
+        }
+    }
+    let mut v: Vec<(String, Range)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.central.total_cmp(&a.1.central).then(a.0.cmp(&b.0)));
+    v
+}
+
+fn one(k: Option<&str>) -> Vec<(String, f64)> {
+    vec![(k.unwrap_or(UNATTRIBUTED).to_string(), 1.0)]
+}
+
+/// Nodes a system points at with `edge` of `kind`, shared evenly (so totals still add up).
+fn shares_of(
+    model: &Model,
+    system: Option<&str>,
+    edge: EdgeKind,
+    kind: Kind,
+) -> Vec<(String, f64)> {
+    let targets: Vec<String> = system
+        .and_then(|s| model.get(s))
+        .map(|i| {
+            model
+                .neighbours(i, petgraph::Direction::Outgoing, &[edge])
+                .into_iter()
+                .filter(|n| model.node(*n).kind == kind)
+                .map(|n| model.node(n).id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if targets.is_empty() {
+        return one(None);
+    }
+    let share = 1.0 / targets.len() as f64;
+    targets.into_iter().map(|t| (t, share)).collect()
+}
+
+/// The breakdown of total emissions by `by`.
+pub fn breakdown(model: &Model, est: &Estimate, basis: Basis, by: By) -> Vec<(String, Range)> {
+    let co2e = |i: &Item| i.co2e(basis);
+    match by {
+        By::Category => group(&est.items, |i| one(Some(i.category.as_str())), co2e),
+        By::System => group(&est.items, |i| one(i.system.as_deref()), co2e),
+        By::Capability => group(
+            &est.items,
+            |i| {
+                shares_of(
+                    model,
+                    i.system.as_deref(),
+                    EdgeKind::Supports,
+                    Kind::Capability,
+                )
+            },
+            co2e,
+        ),
+        By::Domain => group(
+            &est.items,
+            |i| shares_of(model, i.system.as_deref(), EdgeKind::PartOf, Kind::Domain),
+            co2e,
+        ),
+        By::Site => group(&est.items, |i| one(i.site.as_deref()), co2e),
+        By::Supplier => group(&est.items, |i| one(i.supplier.as_deref()), co2e),
+        By::Scope => by_scope(est, basis),
+    }
+}
+
+/// Operational emissions in the item's scope; T&D and embodied in scope 3.
+fn by_scope(est: &Estimate, basis: Basis) -> Vec<(String, Range)> {
+    let mut m: BTreeMap<String, Range> = BTreeMap::new();
+    for i in &est.items {
+        *m.entry(i.scope.as_str().into()).or_default() += i.operational(basis);
+        *m.entry("3".into()).or_default() += i.td_co2e_kg + i.embodied_co2e_kg;
+    }
+    m.into_iter().collect()
+}
+
+pub fn totals(est: &Estimate, basis: Basis) -> (Range, Range) {
+    let co2e = est.items.iter().map(|i| i.co2e(basis)).sum();
+    let kwh = est.items.iter().map(|i| i.energy_kwh).sum();
+    (co2e, kwh)
+}
+
+fn range_json(r: Range) -> Value {
+    json!({ "low": round(r.low), "central": round(r.central), "high": round(r.high) })
+}
+
+/// Round to 6 significant decimals for output (computation keeps full precision).
+fn round(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+pub fn to_json(model: &Model, est: &Estimate, period: Period, basis: Basis) -> Value {
+    let (co2e, kwh) = totals(est, basis);
+    let rows = |by: By, key: &str| -> Vec<Value> {
+        breakdown(model, est, basis, by)
+            .into_iter()
+            .map(|(k, r)| json!({ key: if k == UNATTRIBUTED { Value::Null } else { Value::String(k) }, "co2e_kg": range_json(r) }))
+            .collect()
+    };
+    let items: Vec<Value> = est
+        .items
+        .iter()
+        .map(|i| {
+            json!({
+                "id": i.id,
+                "system": i.system,
+                "category": i.category,
+                "scope": i.scope,
+                "method": i.method,
+                "quality": i.quality,
+                "site": i.site,
+                "supplier": i.supplier,
+                "energy_kwh": range_json(i.energy_kwh),
+                "operational_co2e_kg": range_json(i.operational(basis)),
+                "td_co2e_kg": range_json(i.td_co2e_kg),
+                "embodied_co2e_kg": range_json(i.embodied_co2e_kg),
+                "co2e_kg": range_json(i.co2e(basis)),
+                "energy_parts_kwh": i.energy_parts,
+                "factors": i.factors,
+                "notes": i.notes,
+            })
+        })
+        .collect();
+    let mut quality: BTreeMap<String, Range> = BTreeMap::new();
+    for i in &est.items {
+        *quality
+            .entry(
+                serde_json::to_value(i.quality)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+            )
+            .or_default() += i.co2e(basis);
+    }
+    json!({
+        "period": { "start": period.start.to_string(), "end": period.end.to_string() },
+        "basis": basis,
+        "factor_set": est.factor_set,
+        "totals": { "co2e_kg": range_json(co2e), "energy_kwh": range_json(kwh) },
+        "by_system": rows(By::System, "id"),
+        "by_category": rows(By::Category, "category"),
+        "by_scope": rows(By::Scope, "scope"),
+        "by_capability": rows(By::Capability, "id"),
+        "by_domain": rows(By::Domain, "id"),
+        "by_site": rows(By::Site, "id"),
+        "by_supplier": rows(By::Supplier, "id"),
+        "by_quality": quality.into_iter().map(|(k, r)| json!({ "quality": k, "co2e_kg": range_json(r) })).collect::<Vec<_>>(),
+        "items": items,
+        "not_estimated": { "count": est.not_estimated.len(), "items": est.not_estimated },
+    })
+}
+
+fn kg(x: f64) -> String {
+    if x >= 1000.0 {
+        format!("{:.2} t", x / 1000.0)
+    } else {
+        format!("{x:.1} kg")
+    }
+}
+
+pub fn render_table(model: &Model, est: &Estimate, period: Period, basis: Basis, by: By) -> String {
+    let (co2e, kwh) = totals(est, basis);
+    let mut out = format!(
+        "Carbon {} to {} ({:?}-based, factor set `{}`): {} CO2e (range {} to {}), {:.0} kWh\n\n",
+        period.start,
+        period.end,
+        basis,
+        est.factor_set,
+        kg(co2e.central),
+        kg(co2e.low),
+        kg(co2e.high),
+        kwh.central
+    )
+    .replace("Location-based", "location-based")
+    .replace("Market-based", "market-based");
+    let title = format!("{by:?}");
+    let mut t = super::table(&[&title, "Low", "Central", "High", "Share"]);
+    for (k, r) in breakdown(model, est, basis, by) {
+        let share = if co2e.central > 0.0 {
+            r.central / co2e.central * 100.0
+        } else {
+            0.0
+        };
+        let label = model
+            .get(&k)
+            .map(|i| model.node(i).display_name().to_string())
+            .unwrap_or(k);
+        t.add_row(vec![
+            label,
+            kg(r.low),
+            kg(r.central),
+            kg(r.high),
+            format!("{share:.1} %"),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    out.push_str(&format!(
+        "{} items estimated; {} not estimated (`--format json` lists them with reasons)\n",
+        est.items.len(),
+        est.not_estimated.len()
+    ));
+    out
+}
+
+pub fn to_csv(est: &Estimate, basis: Basis) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "system",
+        "category",
+        "scope",
+        "method",
+        "quality",
+        "site",
+        "supplier",
+        "energy_kwh_low",
+        "energy_kwh",
+        "energy_kwh_high",
+        "co2e_kg_low",
+        "co2e_kg",
+        "co2e_kg_high",
+        "operational_co2e_kg",
+        "td_co2e_kg",
+        "embodied_co2e_kg",
+        "factors",
+    ])?;
+    for i in &est.items {
+        let c = i.co2e(basis);
+        w.write_record([
+            i.id.clone(),
+            i.system.clone().unwrap_or_default(),
+            i.category.as_str().into(),
+            i.scope.as_str().into(),
+            i.method.into(),
+            serde_json::to_value(i.quality)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            i.site.clone().unwrap_or_default(),
+            i.supplier.clone().unwrap_or_default(),
+            round(i.energy_kwh.low).to_string(),
+            round(i.energy_kwh.central).to_string(),
+            round(i.energy_kwh.high).to_string(),
+            round(c.low).to_string(),
+            round(c.central).to_string(),
+            round(c.high).to_string(),
+            round(i.operational(basis).central).to_string(),
+            round(i.td_co2e_kg.central).to_string(),
+            round(i.embodied_co2e_kg.central).to_string(),
+            i.factors.join(" "),
+        ])?;
+    }
+    Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?).unwrap_or_default())
+}
