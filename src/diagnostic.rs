@@ -86,6 +86,16 @@ impl Loc {
     }
 }
 
+/// A serde-saphyr error in a whole-file document (estate.yaml, factor files), located.
+pub fn yaml_error(e: &serde_saphyr::Error, file: u32) -> Diagnostic {
+    use serde_saphyr::MessageFormatter;
+    let loc = e.location().and_then(|l| Loc::from_yaml(file, 0, l));
+    let msg = serde_saphyr::UserMessageFormatter
+        .format_message(e.without_snippet())
+        .into_owned();
+    Diagnostic::error(loc, msg)
+}
+
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub severity: Severity,

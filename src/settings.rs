@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Loc, Sources};
+use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::inventory::Date;
 
 /// The contents of `estate.yaml`.
@@ -114,14 +114,7 @@ impl Settings {
                 match serde_saphyr::from_str(&text) {
                     Ok(f) => f,
                     Err(e) => {
-                        let loc = e.location().and_then(|l| Loc::from_yaml(id, 0, l));
-                        let msg = {
-                            use serde_saphyr::MessageFormatter;
-                            serde_saphyr::UserMessageFormatter
-                                .format_message(e.without_snippet())
-                                .into_owned()
-                        };
-                        ds.push(Diagnostic::error(loc, msg));
+                        ds.push(crate::diagnostic::yaml_error(&e, id));
                         return Err(ds);
                     }
                 }

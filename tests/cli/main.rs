@@ -9,7 +9,6 @@ use serde_json::Value;
 
 mod carbon;
 
-
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -324,15 +324,11 @@ impl Reader<'_> {
         match serde_saphyr::from_str::<T>(&text) {
             Ok(v) => Some((set, v)),
             Err(e) => {
-                let loc = e.location().and_then(|l| Loc::from_yaml(id, 0, l));
-                let msg = {
-                    use serde_saphyr::MessageFormatter;
-                    serde_saphyr::UserMessageFormatter
-                        .format_message(e.without_snippet())
-                        .into_owned()
-                };
-                self.diagnostics
-                    .push(Diagnostic::error(loc, format!("bad factor file: {msg}")));
+                let d = crate::diagnostic::yaml_error(&e, id);
+                self.diagnostics.push(Diagnostic {
+                    message: format!("bad factor file: {}", d.message),
+                    ..d
+                });
                 None
             }
         }

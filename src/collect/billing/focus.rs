@@ -72,25 +72,9 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge)) -> Result<S
     );
     let mut stats = Stats::default();
     let mut record = csv::StringRecord::new();
-    loop {
-        let line = csv.position().line() + 1;
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
-                stats.bad.push(BadRow {
-                    file: shown.clone(),
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                    amount_text: None,
-                });
-                // A broken quote can swallow the rest of the file; the csv reader resynchronises at the next record.
-                continue;
-            }
-        }
+    while let Some(row) = super::next_row(&mut csv, &mut record, &shown, &mut stats.bad) {
+        let Some(line) = row else { continue };
         stats.rows += 1;
-        let line = record.position().map_or(line, |p| p.line());
         let get = |i: usize| record.get(i).unwrap_or("");
         let (b, e) = (parse_decimal(get(billed)), parse_decimal(get(effective)));
         let (Some(b), Some(e)) = (b, e) else {

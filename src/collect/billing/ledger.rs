@@ -169,23 +169,9 @@ pub fn read(
     let invoice = find(&columns.invoice, INVOICE, "invoice", false)?.unwrap_or(usize::MAX);
     let mut stats = Stats::default();
     let mut record = csv::StringRecord::new();
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                stats.bad.push(BadRow {
-                    file: shown.clone(),
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                    amount_text: None,
-                });
-                continue;
-            }
-        }
+    while let Some(row) = super::next_row(&mut csv, &mut record, &shown, &mut stats.bad) {
+        let Some(line) = row else { continue };
         stats.rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
         let get = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |reason: String| BadRow {
             file: shown.clone(),

@@ -81,6 +81,32 @@ pub struct Input {
     pub currency: Option<String>,
 }
 
+/// The next row of a CSV file: `None` at the end, `Some(None)` for a row
+/// that could not be read (recorded in `bad`), else `Some(Some(line))`.
+pub fn next_row<R: Read>(
+    csv: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    file: &str,
+    bad: &mut Vec<BadRow>,
+) -> Option<Option<u64>> {
+    let before = csv.position().line() + 1;
+    match csv.read_record(record) {
+        Ok(false) => None,
+        Ok(true) => Some(Some(record.position().map_or(before, |p| p.line()))),
+        Err(e) => {
+            // A broken quote can swallow the rest of the file; the reader resynchronises at the next record.
+            let line = e.position().map_or(before, |p| p.line());
+            bad.push(BadRow {
+                file: file.to_string(),
+                line,
+                reason: format!("unreadable row: {e}"),
+                amount_text: None,
+            });
+            Some(None)
+        }
+    }
+}
+
 /// Open a file for streaming, decompressing `.gz`.
 pub fn open(path: &Path) -> std::io::Result<Box<dyn Read>> {
     let f = std::fs::File::open(path)?;
