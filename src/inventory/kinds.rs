@@ -674,9 +674,21 @@ pub struct MappingMatch {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MappingRule {
-    pub system: SRef,
+    /// The system what matches belongs to; or, for a shared resource, `split`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<SRef>,
+    /// Shares of a shared resource (a platform, a cluster): its cost is split by these weights.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub split: Vec<Share>,
     #[serde(rename = "match")]
     pub matches: Spanned<MappingMatch>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Share {
+    pub system: SRef,
+    pub weight: Spanned<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -182,11 +182,16 @@ fn links(spec: &Spec) -> Vec<Link<'_>> {
             opt(&mut v, "supplier", &s.supplier, SUPPLIER, Some(SuppliedBy));
         }
         Spec::Technology(s) => opt(&mut v, "vendor", &s.vendor, SUPPLIER, Some(SuppliedBy)),
-        Spec::Mapping(s) => v.extend(
-            s.rules
-                .iter()
-                .map(|r| link("rules.system", &r.system, SYSTEM, None)),
-        ),
+        Spec::Mapping(s) => {
+            for r in &s.rules {
+                opt(&mut v, "rules.system", &r.system, SYSTEM, None);
+                v.extend(
+                    r.split
+                        .iter()
+                        .map(|sh| link("rules.split.system", &sh.system, SYSTEM, None)),
+                );
+            }
+        }
         Spec::Roadmap(s) => {
             for a in s.phases.iter().flat_map(|p| &p.actions) {
                 v.extend(a.systems.iter().map(|t| link("systems", t, SYSTEM, None)));
@@ -543,6 +548,30 @@ fn check_values(e: &Entity, ds: &mut Diagnostics) {
                         y.value
                     ),
                 );
+            }
+        }
+        Spec::Mapping(m) => {
+            for r in &m.rules {
+                match (&r.system, r.split.is_empty()) {
+                    (Some(_), false) => err(
+                        e.loc_of(&r.matches),
+                        "a mapping rule names either `system` or `split`, not both".into(),
+                    ),
+                    (None, true) => err(
+                        e.loc_of(&r.matches),
+                        "a mapping rule needs a `system` (or a `split` of a shared resource)"
+                            .into(),
+                    ),
+                    _ => {}
+                }
+                for sh in &r.split {
+                    if !(sh.weight.value > 0.0 && sh.weight.value.is_finite()) {
+                        err(
+                            e.loc_of(&sh.weight),
+                            format!("a split weight must be positive, found {}", sh.weight.value),
+                        );
+                    }
+                }
             }
         }
         Spec::Roadmap(r) => {

@@ -26,7 +26,8 @@ pub struct Facts<'a> {
 }
 
 struct Rule {
-    system: String,
+    /// (system id, weight): one system with weight 1, or a split.
+    systems: Vec<(String, f64)>,
     when: MappingMatch,
     name: Option<GlobMatcher>,
 }
@@ -48,8 +49,16 @@ impl Mapper {
                         .as_deref()
                         .and_then(|g| Glob::new(g).ok())
                         .map(|g| g.compile_matcher());
+                    let systems = match &r.system {
+                        Some(s) => vec![(s.value.id(), 1.0)],
+                        None => r
+                            .split
+                            .iter()
+                            .map(|sh| (sh.system.value.id(), sh.weight.value))
+                            .collect(),
+                    };
                     rules.push(Rule {
-                        system: r.system.value.id(),
+                        systems,
                         when,
                         name,
                     });
@@ -63,13 +72,13 @@ impl Mapper {
         self.rules.is_empty()
     }
 
-    /// The system of the first rule that matches, with the rule's position.
-    pub fn system(&self, f: &Facts<'_>) -> Option<(&str, usize)> {
+    /// The systems (with weights) of the first rule that matches, with the rule's position.
+    pub fn systems(&self, f: &Facts<'_>) -> Option<(&[(String, f64)], usize)> {
         self.rules
             .iter()
             .enumerate()
             .find(|(_, r)| matches(r, f))
-            .map(|(i, r)| (r.system.as_str(), i))
+            .map(|(i, r)| (r.systems.as_slice(), i))
     }
 }
 

@@ -63,6 +63,7 @@ fn ledger_json(l: &Ledger) -> Value {
         "by_service": rows(&l.by_service, "service"),
         "unallocated": { "billed": money(l.unallocated.billed), "effective": money(l.unallocated.effective), "by": rows(&l.unallocated_by, "bucket") },
         "allocated": cost_json(l.allocated),
+        "detailed_in_billing_export": rows(&l.detailed_elsewhere, "supplier"),
     })
 }
 
@@ -70,14 +71,20 @@ pub fn to_json(spend: &Spend, period: Period, currency: &str) -> Value {
     let empty = Ledger::default();
     let main = spend.currencies.get(currency).unwrap_or(&empty);
     let mut j = ledger_json(main);
-    let (mut rows_in, mut input, mut allocated, mut unallocated) =
-        (0u64, Cost::default(), Cost::default(), Cost::default());
+    let (mut rows_in, mut input, mut allocated, mut unallocated, mut elsewhere) = (
+        0u64,
+        Cost::default(),
+        Cost::default(),
+        Cost::default(),
+        Cost::default(),
+    );
     for f in &spend.files {
         if let Some(b) = f.by_currency.get(currency) {
             rows_in += b.rows;
             input += b.input;
             allocated += b.allocated;
             unallocated += b.unallocated;
+            elsewhere += b.detailed_elsewhere;
         }
     }
     let balanced = spend.balanced();
@@ -97,6 +104,7 @@ pub fn to_json(spend: &Spend, period: Period, currency: &str) -> Value {
             "allocated_effective": money(allocated.effective),
             "unallocated_billed": money(unallocated.billed),
             "unallocated_effective": money(unallocated.effective),
+            "detailed_in_billing_export_billed": money(elsewhere.billed),
             "balanced": balanced,
             "files": spend.files.iter().map(|f| json!({
                 "path": f.path,
@@ -107,7 +115,7 @@ pub fn to_json(spend: &Spend, period: Period, currency: &str) -> Value {
                 "outside_period": f.outside_period.iter().map(|(c, v)| (c.clone(), cost_json(*v))).collect::<serde_json::Map<_, _>>(),
                 "by_currency": f.by_currency.iter().map(|(c, b)| (c.clone(), json!({
                     "rows": b.rows, "input": cost_json(b.input), "allocated": cost_json(b.allocated),
-                    "unallocated": cost_json(b.unallocated), "balanced": b.balanced,
+                    "unallocated": cost_json(b.unallocated), "detailed_in_billing_export": cost_json(b.detailed_elsewhere), "balanced": b.balanced,
                 }))).collect::<serde_json::Map<_, _>>(),
             })).collect::<Vec<_>>(),
         }),

@@ -53,31 +53,40 @@ impl std::ops::AddAssign for Cost {
 impl Cost {
     /// Split into `n` shares that add up exactly: each share is truncated to
     /// the amount's own decimal places (at least 2); the remainder goes to the first.
+    /// Split into `n` equal shares that add up exactly.
     pub fn split(self, n: usize) -> Vec<Cost> {
-        if n <= 1 {
+        self.split_weighted(&vec![1.0; n.max(1)])
+    }
+
+    /// Split by weights into shares that add up exactly: each share is
+    /// truncated to the amount's own decimal places (at least 2); the
+    /// remainder goes to the first share.
+    pub fn split_weighted(self, weights: &[f64]) -> Vec<Cost> {
+        if weights.len() <= 1 {
             return vec![self];
         }
-        let part = |d: Decimal| {
+        let total: f64 = weights.iter().sum();
+        let fractions: Vec<Decimal> = weights
+            .iter()
+            .map(|w| Decimal::from_f64_retain(w / total).unwrap_or_default())
+            .collect();
+        let part = |d: Decimal| -> Vec<Decimal> {
             let scale = d.scale().max(2);
-            let each = (d / Decimal::from(n))
-                .round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::ToZero);
-            let first = d - each * Decimal::from(n - 1);
-            (first, each)
+            let mut shares: Vec<Decimal> = fractions
+                .iter()
+                .map(|f| {
+                    (d * f).round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::ToZero)
+                })
+                .collect();
+            let rest: Decimal = shares[1..].iter().sum();
+            shares[0] = d - rest;
+            shares
         };
-        let (bf, be) = part(self.billed);
-        let (ef, ee) = part(self.effective);
-        let mut v = vec![
-            Cost {
-                billed: be,
-                effective: ee
-            };
-            n
-        ];
-        v[0] = Cost {
-            billed: bf,
-            effective: ef,
-        };
-        v
+        part(self.billed)
+            .into_iter()
+            .zip(part(self.effective))
+            .map(|(billed, effective)| Cost { billed, effective })
+            .collect()
     }
 }
 
@@ -88,6 +97,8 @@ pub struct Balance {
     pub input: Cost,
     pub allocated: Cost,
     pub unallocated: Cost,
+    /// Ledger invoices whose detail is in a billing export of the same run (not counted twice).
+    pub detailed_elsewhere: Cost,
     pub balanced: bool,
 }
 
@@ -119,7 +130,10 @@ pub struct Shadow {
 /// Spend in one currency, by every breakdown.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Ledger {
+    /// Distinct spend: allocated + unallocated (invoices detailed in a billing export are not counted twice).
     pub total: Cost,
+    /// Cloud invoices on the ledger whose detail comes from a billing export, by supplier.
+    pub detailed_elsewhere: BTreeMap<String, Cost>,
     pub allocated: Cost,
     pub unallocated: Cost,
     pub by_system: BTreeMap<String, Cost>,
@@ -173,6 +187,70 @@ struct Line {
     rows: u64,
 }
 
+/// Charge lines summed by key while streaming. The key's fields are joined
+/// into one byte string in a reused buffer, so a row that repeats a known
+/// line allocates nothing.
+#[derive(Default)]
+struct Lines {
+    index: rustc_hash::FxHashMap<Box<[u8]>, usize>,
+    lines: Vec<(Box<[u8]>, Line)>,
+    buffer: Vec<u8>,
+}
+
+const SEPARATOR: u8 = 0x1f;
+
+impl Lines {
+    fn add(&mut self, fields: [&str; 13], cost: Cost) {
+        self.buffer.clear();
+        for (n, f) in fields.iter().enumerate() {
+            if n > 0 {
+                self.buffer.push(SEPARATOR);
+            }
+            self.buffer.extend_from_slice(f.as_bytes());
+        }
+        let slot = match self.index.get(self.buffer.as_slice()) {
+            Some(&slot) => slot,
+            None => {
+                let key: Box<[u8]> = self.buffer.clone().into_boxed_slice();
+                self.index.insert(key.clone(), self.lines.len());
+                self.lines.push((key, Line::default()));
+                self.lines.len() - 1
+            }
+        };
+        let line = &mut self.lines[slot].1;
+        line.cost += cost;
+        line.rows += 1;
+    }
+
+    /// The lines with their keys decoded.
+    fn into_keys(self) -> Vec<(Key, Line)> {
+        self.lines
+            .into_iter()
+            .map(|(bytes, line)| {
+                let text = String::from_utf8_lossy(&bytes);
+                let f: Vec<&str> = text.split(SEPARATOR as char).collect();
+                let g = |i: usize| f.get(i).copied().unwrap_or("").to_string();
+                let key = Key {
+                    file: g(0).parse().unwrap_or(0),
+                    currency: g(1),
+                    category: g(2),
+                    provider: g(3),
+                    service: g(4),
+                    region: g(5),
+                    resource_id: g(6),
+                    resource_name: g(7),
+                    sub_account: g(8),
+                    tags: g(9),
+                    supplier: g(10),
+                    cost_centre: g(11),
+                    description: g(12),
+                };
+                (key, line)
+            })
+            .collect()
+    }
+}
+
 /// Read every input and attribute it.
 pub fn assess(
     model: &Model,
@@ -181,7 +259,8 @@ pub fn assess(
     currency: &str,
 ) -> Result<Spend, String> {
     let mut spend = Spend::default();
-    let mut lines: HashMap<Key, Line> = HashMap::new();
+    let mut lines = Lines::default();
+    let (start, end) = (period.start.to_string(), period.end.to_string());
     for (i, (input, path)) in inputs.iter().enumerate() {
         let format = match input.format {
             Some(f) => f,
@@ -197,44 +276,56 @@ pub fn assess(
             outside_period: BTreeMap::new(),
             by_currency: BTreeMap::new(),
         };
-        let mut visit = |c: Charge| {
+        let file_key = i.to_string();
+        // Per-currency input totals, kept apart from the lines as the reconciliation's other side.
+        let mut inputs_by_currency: Vec<(String, Balance)> = Vec::new();
+        let mut visit = |c: Charge<'_>| {
             let cost = Cost {
                 billed: c.billed,
                 effective: c.effective,
             };
-            if c.date
-                .is_some_and(|d| d < period.start.0 || d > period.end.0)
-            {
+            // ISO dates compare as text.
+            if !c.date.is_empty() && (c.date < start.as_str() || c.date > end.as_str()) {
                 summary.outside_period_rows += 1;
-                *summary.outside_period.entry(c.currency).or_default() += cost;
+                *summary
+                    .outside_period
+                    .entry(c.currency.to_string())
+                    .or_default() += cost;
                 return;
             }
-            let b = summary.by_currency.entry(c.currency.clone()).or_default();
+            let slot = match inputs_by_currency.iter().position(|(k, _)| k == c.currency) {
+                Some(p) => p,
+                None => {
+                    inputs_by_currency.push((c.currency.to_string(), Balance::default()));
+                    inputs_by_currency.len() - 1
+                }
+            };
+            let b = &mut inputs_by_currency[slot].1;
             b.rows += 1;
             b.input += cost;
-            let line = lines
-                .entry(Key {
-                    file: c.file,
-                    currency: c.currency,
-                    category: c.category,
-                    provider: c.provider,
-                    service: c.service,
-                    region: c.region,
-                    resource_id: c.resource_id,
-                    resource_name: c.resource_name,
-                    sub_account: c.sub_account,
-                    tags: c.tags,
-                    supplier: c.supplier,
-                    cost_centre: c.cost_centre,
-                    description: if format == Format::Ledger {
-                        c.description
-                    } else {
-                        String::new()
-                    },
-                })
-                .or_default();
-            line.cost += cost;
-            line.rows += 1;
+            let description = if format == Format::Ledger {
+                c.description
+            } else {
+                ""
+            };
+            lines.add(
+                [
+                    &file_key,
+                    c.currency,
+                    c.category,
+                    c.provider,
+                    c.service,
+                    c.region,
+                    c.resource_id,
+                    c.resource_name,
+                    c.sub_account,
+                    c.tags,
+                    c.supplier,
+                    c.cost_centre,
+                    description,
+                ],
+                cost,
+            );
         };
         let stats = match format {
             Format::Focus => billing::focus::read(path, i, &mut visit)?,
@@ -251,16 +342,31 @@ pub fn assess(
                 )?
             }
         };
+        summary.by_currency = inputs_by_currency.into_iter().collect();
         summary.rows = stats.rows;
         summary.bad_rows = stats.bad.len();
         summary.bytes = stats.bytes;
         spend.bad_rows.extend(stats.bad);
         spend.files.push(summary);
     }
-    let attributor = Attributor::new(model);
+    let lines = lines.into_keys();
+    let mut attributor = Attributor::new(model);
+    // Cloud providers whose charges come from a billing export in this run:
+    // their invoices on a ledger are the same money.
+    attributor.detailed = lines
+        .iter()
+        .filter(|(k, _)| spend.files[k.file].format == Format::Focus)
+        .filter_map(|(k, _)| provider_of(&k.provider))
+        .filter_map(|p| {
+            attributor
+                .provider_suppliers
+                .get(p.as_str())
+                .map(|s| (s.clone(), p))
+        })
+        .collect();
     let mut shadow: BTreeMap<(String, String), Shadow> = BTreeMap::new();
     // Attribute in a fixed order so results do not depend on hashing.
-    let mut keys: Vec<(Key, Line)> = lines.into_iter().collect();
+    let mut keys: Vec<(Key, Line)> = lines;
     keys.sort_by(|a, b| {
         (
             a.0.file,
@@ -279,13 +385,21 @@ pub fn assess(
     });
     for (key, line) in keys {
         let ledger = spend.currencies.entry(key.currency.clone()).or_default();
-        ledger.total += line.cost;
         let format = spend.files[key.file].format;
         let balance = spend.files[key.file]
             .by_currency
             .entry(key.currency.clone())
             .or_default();
         let outcome = attributor.attribute(&key, format);
+        if outcome.detailed_elsewhere {
+            balance.detailed_elsewhere += line.cost;
+            *ledger
+                .detailed_elsewhere
+                .entry(outcome.supplier.clone().unwrap_or_default())
+                .or_default() += line.cost;
+            continue;
+        }
+        ledger.total += line.cost;
         let supplier = outcome
             .supplier
             .clone()
@@ -338,8 +452,9 @@ pub fn assess(
         }
         balance.allocated += line.cost;
         ledger.allocated += line.cost;
-        let shares = line.cost.split(outcome.systems.len());
-        for (system, share) in outcome.systems.iter().zip(shares) {
+        let weights: Vec<f64> = outcome.systems.iter().map(|(_, w)| *w).collect();
+        let shares = line.cost.split_weighted(&weights);
+        for ((system, _), share) in outcome.systems.iter().zip(shares) {
             *ledger.by_system.entry(system.clone()).or_default() += share;
             let facts = attributor.system_facts(system);
             let cc = outcome
@@ -366,6 +481,7 @@ pub fn assess(
         for b in f.by_currency.values_mut() {
             let mut sum = b.allocated;
             sum += b.unallocated;
+            sum += b.detailed_elsewhere;
             b.balanced = sum == b.input;
         }
     }
@@ -412,13 +528,16 @@ fn detect(path: &std::path::Path) -> Result<Format, String> {
 
 /// Where a line went.
 struct Outcome {
-    systems: Vec<String>,
+    /// Systems with their weights (shared evenly unless a mapping rule splits by weight).
+    systems: Vec<(String, f64)>,
     supplier: Option<String>,
     cost_centre: Option<String>,
     /// The unallocated bucket's name, when no system.
     unallocated_as: String,
     /// Why the line is a shadow-IT candidate, if it is.
     shadow: Option<String>,
+    /// A ledger invoice whose detail is in a billing export of this run.
+    detailed_elsewhere: bool,
 }
 
 #[derive(Default)]
@@ -442,6 +561,8 @@ struct Attributor<'a> {
     provider_suppliers: HashMap<&'static str, String>,
     /// Cost centre code → id.
     cost_centres: HashMap<String, String>,
+    /// Suppliers whose cloud charges come from a billing export in this run, with the provider.
+    detailed: HashMap<String, Provider>,
     systems: HashMap<String, SystemFacts>,
     vendors: HashSet<String>,
 }
@@ -571,6 +692,7 @@ impl<'a> Attributor<'a> {
             suppliers,
             provider_suppliers,
             cost_centres,
+            detailed: HashMap::new(),
             systems,
             vendors,
         }
@@ -613,12 +735,13 @@ impl<'a> Attributor<'a> {
                 or_none(&key.service)
             )
         };
-        let done = |systems: Vec<String>, why: &str| Outcome {
+        let done = |systems: Vec<(String, f64)>, why: &str| Outcome {
             systems,
             supplier: supplier.clone(),
             cost_centre: cost_centre.clone(),
             unallocated_as: unallocated_as(why),
             shadow: None,
+            detailed_elsewhere: false,
         };
         // 1. The resource, by id.
         let node = (!key.resource_id.is_empty())
@@ -628,10 +751,18 @@ impl<'a> Attributor<'a> {
                     .or_else(|| self.by_name.get(id_name(&key.resource_id)))
             })
             .flatten();
-        if let Some(idx) = node
-            && let Some(system) = crate::assess::carbon::system_of(self.model, *idx)
-        {
-            return done(vec![system], "");
+        if let Some(idx) = node {
+            // A resource several systems run on is shared evenly among them.
+            let systems: Vec<(String, f64)> = self
+                .model
+                .rollup(*idx)
+                .systems
+                .into_iter()
+                .map(|s| (s, 1.0))
+                .collect();
+            if !systems.is_empty() {
+                return done(systems, "");
+            }
         }
         // 2. Mapping rules.
         let tags: Vec<(String, String)> =
@@ -664,8 +795,8 @@ impl<'a> Attributor<'a> {
             name,
             tags: &tags,
         };
-        if let Some((system, _)) = self.mapper.system(&facts) {
-            return done(vec![system.to_string()], "");
+        if let Some((systems, _)) = self.mapper.systems(&facts) {
+            return done(systems.to_vec(), "");
         }
         let why = match (key.resource_id.is_empty(), node.is_some()) {
             (true, _) => format!("no resource ({})", or_none(&key.category).to_lowercase()),
@@ -726,6 +857,7 @@ impl<'a> Attributor<'a> {
                 cost_centre,
                 unallocated_as: format!("{} — {bucket}", key.supplier),
                 shadow,
+                detailed_elsewhere: false,
             };
         };
         let idx = self.model.get(&supplier);
@@ -762,13 +894,37 @@ impl<'a> Attributor<'a> {
         }
         let unallocated_as = format!("{supplier} — a known supplier that supplies no system");
         Outcome {
-            systems,
+            systems: systems.into_iter().map(|s| (s, 1.0)).collect(),
+            detailed_elsewhere: self
+                .detailed
+                .get(&supplier)
+                .is_some_and(|p| is_cloud_consumption(*p, &key.supplier, &key.description)),
             supplier: Some(supplier),
             cost_centre,
             unallocated_as,
             shadow: None,
         }
     }
+}
+
+/// Whether a ledger line from a cloud provider's supplier is its cloud bill
+/// (which a FOCUS export details) rather than, say, licences: any line
+/// invoiced by the provider's cloud entity or describing the cloud service.
+fn is_cloud_consumption(p: Provider, supplier: &str, description: &str) -> bool {
+    let text = format!("{} {}", supplier, description).to_ascii_lowercase();
+    let words: &[&str] = match p {
+        Provider::Aws => &[
+            "aws",
+            "amazon web services",
+            "ec2",
+            "savings plan",
+            "reserved instance",
+        ],
+        Provider::Azure => &["azure"],
+        Provider::Gcp => &["google cloud", "gcp"],
+        Provider::OnPrem | Provider::Other => &[],
+    };
+    words.iter().any(|w| text.contains(w))
 }
 
 fn provider_of(name: &str) -> Option<Provider> {
@@ -877,6 +1033,21 @@ mod tests {
         assert_eq!(s.shadow.len(), 1);
         assert_eq!(s.shadow[0].supplier, "ZOOM VIDEO COMMUNICATIONS INC");
         assert_eq!(s.shadow[0].total, d("-14.39"));
+    }
+
+    #[test]
+    fn weighted_splits_add_up_exactly() {
+        let c = Cost {
+            billed: "100.01".parse().unwrap(),
+            effective: "7.0000000001".parse().unwrap(),
+        };
+        let parts = c.split_weighted(&[60.0, 40.0, 1.0]);
+        assert_eq!(parts.iter().map(|p| p.billed).sum::<Decimal>(), c.billed);
+        assert_eq!(
+            parts.iter().map(|p| p.effective).sum::<Decimal>(),
+            c.effective
+        );
+        assert_eq!(parts[1].billed, "39.60".parse::<Decimal>().unwrap());
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct Stats {
 }
 
 /// Stream every row of a FOCUS file into `visit`.
-pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge)) -> Result<Stats, String> {
+pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, String> {
     let shown = path.display().to_string();
     let reader = open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     let mut csv = csv::ReaderBuilder::new()
@@ -71,11 +71,30 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge)) -> Result<S
         col("x_CostCentre").unwrap_or(usize::MAX),
     );
     let mut stats = Stats::default();
-    let mut record = csv::StringRecord::new();
-    while let Some(row) = super::next_row(&mut csv, &mut record, &shown, &mut stats.bad) {
+    let mut record = csv::ByteRecord::new();
+    let mut lines = super::LineCounter::after_header(
+        csv.byte_headers()
+            .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?,
+    );
+    while let Some(row) = super::next_row(&mut csv, &mut record, &mut lines, &shown, &mut stats.bad)
+    {
         let Some(line) = row else { continue };
         stats.rows += 1;
-        let get = |i: usize| record.get(i).unwrap_or("");
+        // Validate the row's text once; every field is then a slice of valid UTF-8
+        // (fields split at ASCII delimiters).
+        let Ok(all) = std::str::from_utf8(record.as_slice()) else {
+            stats.bad.push(BadRow {
+                file: shown.clone(),
+                line,
+                reason: "the row is not UTF-8 text".into(),
+                amount_text: None,
+            });
+            continue;
+        };
+        let get = |i: usize| match record.range(i) {
+            Some(r) => &all[r],
+            None => "",
+        };
         let (b, e) = (parse_decimal(get(billed)), parse_decimal(get(effective)));
         let (Some(b), Some(e)) = (b, e) else {
             let (what, text) = if b.is_none() {
@@ -101,29 +120,27 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge)) -> Result<S
             });
             continue;
         }
-        let date = get(start)
-            .get(..10)
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let date = get(start).get(..10).unwrap_or("");
         visit(Charge {
             file,
             line,
             billed: b,
             effective: e,
-            currency: cur.to_string(),
-            category: get(category).to_string(),
+            currency: cur,
+            category: get(category),
             date,
-            provider: get(provider).to_string(),
-            service: get(service).to_string(),
-            service_category: get(service_category).to_string(),
-            region: get(region).to_string(),
-            resource_id: get(resource_id).to_string(),
-            resource_name: get(resource_name).to_string(),
-            sub_account: get(sub_account).to_string(),
-            tags: get(tags).to_string(),
-            supplier: get(issuer).to_string(),
-            cost_centre: get(cost_centre).to_string(),
-            description: get(description).to_string(),
-            invoice: String::new(),
+            provider: get(provider),
+            service: get(service),
+            service_category: get(service_category),
+            region: get(region),
+            resource_id: get(resource_id),
+            resource_name: get(resource_name),
+            sub_account: get(sub_account),
+            tags: get(tags),
+            supplier: get(issuer),
+            cost_centre: get(cost_centre),
+            description: get(description),
+            invoice: "",
         });
     }
     stats.bytes = csv.position().byte();
@@ -143,16 +160,18 @@ mod tests {
             "BilledCost,EffectiveCost,BillingCurrency,ChargeCategory,ResourceName,ResourceId\n\
              1.10,1.00,GBP,Usage,\"a, \"\"b\"\"\",r1\n\
              x,1,GBP,Usage,c,r2\n\
-             -0.10,-0.10,GBP,Credit,\"Café\nline\",\n",
+             -0.10,-0.10,GBP,Credit,\"Café\nline\",\n\
+             1.00,x,GBP,Usage,after,\n",
         )
         .unwrap();
-        let mut rows = Vec::new();
-        let stats = read(&p, 0, |c| rows.push(c)).unwrap();
-        assert_eq!(stats.rows, 3);
+        let mut rows: Vec<(String, u64)> = Vec::new();
+        let stats = read(&p, 0, |c| rows.push((c.resource_name.to_string(), c.line))).unwrap();
+        assert_eq!(stats.rows, 4);
+        assert_eq!(stats.bad[1].line, 6, "the line after a quoted newline");
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].resource_name, "a, \"b\"");
-        assert_eq!(rows[1].resource_name, "Café\nline");
-        assert_eq!(rows[1].line, 4);
+        assert_eq!(rows[0].0, "a, \"b\"");
+        assert_eq!(rows[1].0, "Café\nline");
+        assert_eq!(rows[1].1, 4);
         assert_eq!(stats.bad[0].line, 3);
         assert!(stats.bad[0].reason.contains("BilledCost `x`"));
     }

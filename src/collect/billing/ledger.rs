@@ -117,7 +117,7 @@ pub fn read(
     columns: &Columns,
     date_format: Option<&str>,
     default_currency: &str,
-    mut visit: impl FnMut(Charge),
+    mut visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, String> {
     let shown = path.display().to_string();
     let reader = open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
@@ -168,11 +168,17 @@ pub fn read(
         find(&columns.description, DESCRIPTION, "description", false)?.unwrap_or(usize::MAX);
     let invoice = find(&columns.invoice, INVOICE, "invoice", false)?.unwrap_or(usize::MAX);
     let mut stats = Stats::default();
-    let mut record = csv::StringRecord::new();
-    while let Some(row) = super::next_row(&mut csv, &mut record, &shown, &mut stats.bad) {
+    let mut record = csv::ByteRecord::new();
+    let mut lines = super::LineCounter::after_header(
+        csv.byte_headers()
+            .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?,
+    );
+    while let Some(row) = super::next_row(&mut csv, &mut record, &mut lines, &shown, &mut stats.bad)
+    {
         let Some(line) = row else { continue };
         stats.rows += 1;
-        let get = |i: usize| record.get(i).unwrap_or("").trim();
+        let owned = csv::StringRecord::from_byte_record_lossy(record.clone());
+        let get = |i: usize| owned.get(i).unwrap_or("").trim();
         let bad = |reason: String| BadRow {
             file: shown.clone(),
             line,
@@ -206,18 +212,20 @@ pub fn read(
             stats.bad.push(bad("no supplier".into()));
             continue;
         }
+        let iso = when.format("%Y-%m-%d").to_string();
+        let currency = cur.to_ascii_uppercase();
         visit(Charge {
             file,
             line,
             billed: value,
             effective: value,
-            currency: cur.to_ascii_uppercase(),
-            category: "Ledger".into(),
-            date: Some(when),
-            supplier: get(supplier).to_string(),
-            cost_centre: get(cost_centre).to_string(),
-            description: get(description).to_string(),
-            invoice: get(invoice).to_string(),
+            currency: &currency,
+            category: "Ledger",
+            date: &iso,
+            supplier: get(supplier),
+            cost_centre: get(cost_centre),
+            description: get(description),
+            invoice: get(invoice),
             ..Charge::default()
         });
     }

@@ -15,32 +15,34 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// One charge, normalised from either kind of file.
-#[derive(Clone, Debug, Default)]
-pub struct Charge {
+/// One charge, normalised from either kind of file. Fields borrow from the
+/// row being read, so streaming allocates nothing per row.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Charge<'a> {
     /// The input file (index into the spend run's files) and its line.
     pub file: usize,
     pub line: u64,
     pub billed: Decimal,
     pub effective: Decimal,
-    pub currency: String,
+    pub currency: &'a str,
     /// FOCUS ChargeCategory (Usage, Purchase, Tax, Credit, Adjustment), or `Ledger`.
-    pub category: String,
-    pub date: Option<chrono::NaiveDate>,
-    pub provider: String,
-    pub service: String,
-    pub service_category: String,
-    pub region: String,
-    pub resource_id: String,
-    pub resource_name: String,
-    pub sub_account: String,
+    pub category: &'a str,
+    /// The charge's date as ISO `YYYY-MM-DD` (empty when unknown): compared as text.
+    pub date: &'a str,
+    pub provider: &'a str,
+    pub service: &'a str,
+    pub service_category: &'a str,
+    pub region: &'a str,
+    pub resource_id: &'a str,
+    pub resource_name: &'a str,
+    pub sub_account: &'a str,
     /// The FOCUS Tags JSON object, as written.
-    pub tags: String,
+    pub tags: &'a str,
     /// Ledger: the supplier as finance names it; FOCUS: the invoice issuer.
-    pub supplier: String,
-    pub cost_centre: String,
-    pub description: String,
-    pub invoice: String,
+    pub supplier: &'a str,
+    pub cost_centre: &'a str,
+    pub description: &'a str,
+    pub invoice: &'a str,
 }
 
 /// A row that could not be used, and why.
@@ -81,21 +83,47 @@ pub struct Input {
     pub currency: Option<String>,
 }
 
+/// The line a CSV record starts on, counted here rather than taken from the
+/// csv reader (whose count is one short on CRLF files): each record starts
+/// one line after the previous one ended, plus the newlines quoted inside it.
+#[derive(Debug)]
+pub struct LineCounter {
+    next: u64,
+}
+
+impl LineCounter {
+    /// After the header row.
+    pub fn after_header(header: &csv::ByteRecord) -> LineCounter {
+        LineCounter {
+            next: 2 + embedded_newlines(header),
+        }
+    }
+}
+
+fn embedded_newlines(r: &csv::ByteRecord) -> u64 {
+    r.as_slice().iter().filter(|b| **b == b'\n').count() as u64
+}
+
 /// The next row of a CSV file: `None` at the end, `Some(None)` for a row
 /// that could not be read (recorded in `bad`), else `Some(Some(line))`.
 pub fn next_row<R: Read>(
     csv: &mut csv::Reader<R>,
-    record: &mut csv::StringRecord,
+    record: &mut csv::ByteRecord,
+    lines: &mut LineCounter,
     file: &str,
     bad: &mut Vec<BadRow>,
 ) -> Option<Option<u64>> {
-    let before = csv.position().line() + 1;
-    match csv.read_record(record) {
+    match csv.read_byte_record(record) {
         Ok(false) => None,
-        Ok(true) => Some(Some(record.position().map_or(before, |p| p.line()))),
+        Ok(true) => {
+            let line = lines.next;
+            lines.next += 1 + embedded_newlines(record);
+            Some(Some(line))
+        }
         Err(e) => {
             // A broken quote can swallow the rest of the file; the reader resynchronises at the next record.
-            let line = e.position().map_or(before, |p| p.line());
+            let line = lines.next;
+            lines.next = e.position().map_or(lines.next + 1, |p| p.line() + 2);
             bad.push(BadRow {
                 file: file.to_string(),
                 line,
