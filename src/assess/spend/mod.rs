@@ -187,6 +187,126 @@ struct Line {
     rows: u64,
 }
 
+/// What one reader (a file, or a part of one) has summed.
+struct Acc {
+    file_key: String,
+    format: Format,
+    lines: Lines,
+    /// Input totals per currency, kept apart from the lines as the reconciliation's other side.
+    inputs: Vec<(String, Balance)>,
+    outside_rows: u64,
+    outside: BTreeMap<String, Cost>,
+}
+
+impl Acc {
+    fn new(file: usize, format: Format) -> Acc {
+        Acc {
+            file_key: file.to_string(),
+            format,
+            lines: Lines::default(),
+            inputs: Vec::new(),
+            outside_rows: 0,
+            outside: BTreeMap::new(),
+        }
+    }
+
+    /// Add one charge dated inside `(start, end)` (ISO dates compare as text).
+    fn visit(&mut self, c: Charge<'_>, (start, end): (&str, &str)) {
+        let cost = Cost {
+            billed: c.billed,
+            effective: c.effective,
+        };
+        if !c.date.is_empty() && (before(c.date, start) || before(end, c.date)) {
+            self.outside_rows += 1;
+            *self.outside.entry(c.currency.to_string()).or_default() += cost;
+            return;
+        }
+        let slot = match self.inputs.iter().position(|(k, _)| same(k, c.currency)) {
+            Some(p) => p,
+            None => {
+                self.inputs
+                    .push((c.currency.to_string(), Balance::default()));
+                self.inputs.len() - 1
+            }
+        };
+        let b = &mut self.inputs[slot].1;
+        b.rows += 1;
+        b.input += cost;
+        let description = if self.format == Format::Ledger {
+            c.description
+        } else {
+            ""
+        };
+        // A resource id identifies the line; its name and tags are the
+        // resource's attributes, kept from the first row that has them.
+        let (name, tags) = if c.resource_id.is_empty() {
+            (c.resource_name, c.tags)
+        } else {
+            ("", "")
+        };
+        let slot = self.lines.add(
+            [
+                &self.file_key,
+                c.currency,
+                c.category,
+                c.provider,
+                c.service,
+                c.region,
+                c.resource_id,
+                name,
+                c.sub_account,
+                tags,
+                c.supplier,
+                c.cost_centre,
+                description,
+            ],
+            cost,
+        );
+        if !c.resource_id.is_empty() {
+            let attrs = &mut self.lines.attributes[slot];
+            if attrs.0.is_empty() && !c.resource_name.is_empty() {
+                attrs.0 = c.resource_name.to_string();
+            }
+            if attrs.1.is_empty() && !c.tags.is_empty() {
+                attrs.1 = c.tags.to_string();
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Acc) {
+        for (currency, b) in other.inputs {
+            match self.inputs.iter_mut().find(|(k, _)| *k == currency) {
+                Some((_, mine)) => {
+                    mine.rows += b.rows;
+                    mine.input += b.input;
+                }
+                None => self.inputs.push((currency, b)),
+            }
+        }
+        self.outside_rows += other.outside_rows;
+        for (c, v) in other.outside {
+            *self.outside.entry(c).or_default() += v;
+        }
+        self.lines.merge(other.lines);
+    }
+}
+
+/// `a < b` for short ASCII keys (ISO dates), compared inline: this runs for every row.
+fn before(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x < y;
+        }
+    }
+    a.len() < b.len()
+}
+
+/// Equality of short strings (currency codes) without a library call per row.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// Charge lines summed by key while streaming. The key's fields are joined
 /// into one byte string in a reused buffer, so a row that repeats a known
 /// line allocates nothing.
@@ -194,13 +314,16 @@ struct Line {
 struct Lines {
     index: rustc_hash::FxHashMap<Box<[u8]>, usize>,
     lines: Vec<(Box<[u8]>, Line)>,
+    /// (resource name, tags) of lines keyed by resource id.
+    attributes: Vec<(String, String)>,
     buffer: Vec<u8>,
 }
 
 const SEPARATOR: u8 = 0x1f;
 
 impl Lines {
-    fn add(&mut self, fields: [&str; 13], cost: Cost) {
+    /// Add a charge to its line; returns the line's slot.
+    fn add(&mut self, fields: [&str; 13], cost: Cost) -> usize {
         self.buffer.clear();
         for (n, f) in fields.iter().enumerate() {
             if n > 0 {
@@ -214,23 +337,51 @@ impl Lines {
                 let key: Box<[u8]> = self.buffer.clone().into_boxed_slice();
                 self.index.insert(key.clone(), self.lines.len());
                 self.lines.push((key, Line::default()));
+                self.attributes.push(Default::default());
                 self.lines.len() - 1
             }
         };
         let line = &mut self.lines[slot].1;
         line.cost += cost;
         line.rows += 1;
+        slot
+    }
+
+    /// Add another set of lines (from another part or file).
+    fn merge(&mut self, other: Lines) {
+        for ((key, line), attrs) in other.lines.into_iter().zip(other.attributes) {
+            match self.index.get(&key) {
+                Some(&slot) => {
+                    let mine = &mut self.lines[slot].1;
+                    mine.cost += line.cost;
+                    mine.rows += line.rows;
+                    let a = &mut self.attributes[slot];
+                    if a.0.is_empty() {
+                        a.0 = attrs.0;
+                    }
+                    if a.1.is_empty() {
+                        a.1 = attrs.1;
+                    }
+                }
+                None => {
+                    self.index.insert(key.clone(), self.lines.len());
+                    self.lines.push((key, line));
+                    self.attributes.push(attrs);
+                }
+            }
+        }
     }
 
     /// The lines with their keys decoded.
     fn into_keys(self) -> Vec<(Key, Line)> {
         self.lines
             .into_iter()
-            .map(|(bytes, line)| {
+            .zip(self.attributes)
+            .map(|((bytes, line), (name, tags))| {
                 let text = String::from_utf8_lossy(&bytes);
                 let f: Vec<&str> = text.split(SEPARATOR as char).collect();
                 let g = |i: usize| f.get(i).copied().unwrap_or("").to_string();
-                let key = Key {
+                let mut key = Key {
                     file: g(0).parse().unwrap_or(0),
                     currency: g(1),
                     category: g(2),
@@ -245,6 +396,12 @@ impl Lines {
                     cost_centre: g(11),
                     description: g(12),
                 };
+                if !name.is_empty() {
+                    key.resource_name = name;
+                }
+                if !tags.is_empty() {
+                    key.tags = tags;
+                }
                 (key, line)
             })
             .collect()
@@ -258,6 +415,7 @@ pub fn assess(
     period: Period,
     currency: &str,
 ) -> Result<Spend, String> {
+    use rayon::prelude::*;
     let mut spend = Spend::default();
     let mut lines = Lines::default();
     let (start, end) = (period.start.to_string(), period.end.to_string());
@@ -276,73 +434,46 @@ pub fn assess(
             outside_period: BTreeMap::new(),
             by_currency: BTreeMap::new(),
         };
-        let file_key = i.to_string();
-        // Per-currency input totals, kept apart from the lines as the reconciliation's other side.
-        let mut inputs_by_currency: Vec<(String, Balance)> = Vec::new();
-        let mut visit = |c: Charge<'_>| {
-            let cost = Cost {
-                billed: c.billed,
-                effective: c.effective,
-            };
-            // ISO dates compare as text.
-            if !c.date.is_empty() && (c.date < start.as_str() || c.date > end.as_str()) {
-                summary.outside_period_rows += 1;
-                *summary
-                    .outside_period
-                    .entry(c.currency.to_string())
-                    .or_default() += cost;
-                return;
-            }
-            let slot = match inputs_by_currency.iter().position(|(k, _)| k == c.currency) {
-                Some(p) => p,
-                None => {
-                    inputs_by_currency.push((c.currency.to_string(), Balance::default()));
-                    inputs_by_currency.len() - 1
-                }
-            };
-            let b = &mut inputs_by_currency[slot].1;
-            b.rows += 1;
-            b.input += cost;
-            let description = if format == Format::Ledger {
-                c.description
-            } else {
-                ""
-            };
-            lines.add(
-                [
-                    &file_key,
-                    c.currency,
-                    c.category,
-                    c.provider,
-                    c.service,
-                    c.region,
-                    c.resource_id,
-                    c.resource_name,
-                    c.sub_account,
-                    c.tags,
-                    c.supplier,
-                    c.cost_centre,
-                    description,
-                ],
-                cost,
-            );
-        };
+        let window = (start.as_str(), end.as_str());
+        let mut acc = Acc::new(i, format);
+        let gz = path.extension().is_some_and(|e| e == "gz");
+        let big = std::fs::metadata(path)
+            .map(|m| m.len() > 64 << 20)
+            .unwrap_or(false);
         let stats = match format {
-            Format::Focus => billing::focus::read(path, i, &mut visit)?,
+            // Large plain FOCUS files are read in parts, one per thread, and merged in order.
+            Format::Focus if big && !gz => {
+                let (cols, parts) = billing::focus::parts(path, rayon::current_num_threads() * 2)?;
+                let results: Vec<(Acc, billing::focus::Stats)> = parts
+                    .par_iter()
+                    .map(|part| {
+                        let mut a = Acc::new(i, format);
+                        billing::focus::read_part(path, i, part, &cols, |c| a.visit(c, window))
+                            .map(|s| (a, s))
+                    })
+                    .collect::<Result<_, _>>()?;
+                let mut stats = billing::focus::Stats::default();
+                for (a, s) in results {
+                    acc.merge(a);
+                    stats.rows += s.rows;
+                    stats.bytes += s.bytes;
+                    stats.bad.extend(s.bad);
+                }
+                stats
+            }
+            Format::Focus => billing::focus::read(path, i, |c| acc.visit(c, window))?,
             Format::Ledger => {
                 let columns = input.columns.clone().unwrap_or_default();
                 let cur = input.currency.as_deref().unwrap_or(currency);
-                billing::ledger::read(
-                    path,
-                    i,
-                    &columns,
-                    input.date_format.as_deref(),
-                    cur,
-                    &mut visit,
-                )?
+                billing::ledger::read(path, i, &columns, input.date_format.as_deref(), cur, |c| {
+                    acc.visit(c, window)
+                })?
             }
         };
-        summary.by_currency = inputs_by_currency.into_iter().collect();
+        summary.by_currency = acc.inputs.into_iter().collect();
+        summary.outside_period_rows = acc.outside_rows;
+        summary.outside_period = acc.outside;
+        lines.merge(acc.lines);
         summary.rows = stats.rows;
         summary.bad_rows = stats.bad.len();
         summary.bytes = stats.bytes;
@@ -943,6 +1074,19 @@ fn provider_of(name: &str) -> Option<Provider> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_comparisons_agree_with_str() {
+        for (a, b) in [
+            ("2025-01-01", "2025-01-02"),
+            ("2025-12-31", "2025-12-31"),
+            ("2026-01-01", "2025-12-31"),
+            ("2025", "2025-01-01"),
+        ] {
+            assert_eq!(before(a, b), a < b, "{a} {b}");
+        }
+        assert!(same("GBP", "GBP") && !same("GBP", "EUR") && !same("GB", "GBP"));
+    }
 
     #[test]
     fn splits_add_up_exactly() {

@@ -27,8 +27,63 @@ pub struct Stats {
     pub bytes: u64,
 }
 
-/// Stream every row of a FOCUS file into `visit`.
-pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, String> {
+/// Where each column the reader uses sits (`usize::MAX`: absent).
+#[derive(Clone, Debug)]
+pub struct Columns {
+    billed: usize,
+    effective: usize,
+    currency: usize,
+    category: usize,
+    provider: usize,
+    issuer: usize,
+    service: usize,
+    service_category: usize,
+    region: usize,
+    resource_id: usize,
+    resource_name: usize,
+    sub_account: usize,
+    tags: usize,
+    start: usize,
+    description: usize,
+    cost_centre: usize,
+}
+
+impl Columns {
+    fn of(headers: &csv::StringRecord, shown: &str) -> Result<Columns, String> {
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        if let Some(missing) = REQUIRED.iter().find(|c| col(c).is_none()) {
+            return Err(format!(
+                "`{shown}`:1: not a FOCUS export: no `{missing}` column (columns: {})",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let idx = |name: &str| col(name).unwrap_or(usize::MAX);
+        let provider = col("ProviderName")
+            .or(col("ServiceProviderName"))
+            .unwrap_or(usize::MAX);
+        Ok(Columns {
+            billed: idx("BilledCost"),
+            effective: idx("EffectiveCost"),
+            currency: idx("BillingCurrency"),
+            category: idx("ChargeCategory"),
+            provider,
+            issuer: col("InvoiceIssuerName").unwrap_or(provider),
+            service: idx("ServiceName"),
+            service_category: idx("ServiceCategory"),
+            region: idx("RegionId"),
+            resource_id: idx("ResourceId"),
+            resource_name: idx("ResourceName"),
+            sub_account: idx("SubAccountId"),
+            tags: idx("Tags"),
+            start: idx("ChargePeriodStart"),
+            description: idx("ChargeDescription"),
+            cost_centre: col("x_CostCentre").unwrap_or(usize::MAX),
+        })
+    }
+}
+
+/// Stream every row of a FOCUS file (plain or gzipped) into `visit`.
+pub fn read(path: &Path, file: usize, visit: impl FnMut(Charge<'_>)) -> Result<Stats, String> {
     let shown = path.display().to_string();
     let reader = open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     let mut csv = csv::ReaderBuilder::new()
@@ -39,52 +94,197 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
         .headers()
         .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    if let Some(missing) = REQUIRED.iter().find(|c| col(c).is_none()) {
-        return Err(format!(
-            "`{shown}`:1: not a FOCUS export: no `{missing}` column (columns: {})",
-            headers.iter().collect::<Vec<_>>().join(", ")
-        ));
-    }
-    let idx = |name: &str| col(name).unwrap_or(usize::MAX);
-    let (billed, effective, currency, category) = (
-        idx("BilledCost"),
-        idx("EffectiveCost"),
-        idx("BillingCurrency"),
-        idx("ChargeCategory"),
-    );
-    let provider = col("ProviderName")
-        .or(col("ServiceProviderName"))
-        .unwrap_or(usize::MAX);
-    let issuer = col("InvoiceIssuerName").unwrap_or(provider);
-    let (service, service_category, region) =
-        (idx("ServiceName"), idx("ServiceCategory"), idx("RegionId"));
-    let (resource_id, resource_name, sub_account, tags) = (
-        idx("ResourceId"),
-        idx("ResourceName"),
-        idx("SubAccountId"),
-        idx("Tags"),
-    );
-    let (start, description, cost_centre) = (
-        idx("ChargePeriodStart"),
-        idx("ChargeDescription"),
-        col("x_CostCentre").unwrap_or(usize::MAX),
-    );
-    let mut stats = Stats::default();
-    let mut record = csv::ByteRecord::new();
-    let mut lines = super::LineCounter::after_header(
+    let cols = Columns::of(&headers, &shown)?;
+    let lines = super::LineCounter::after_header(
         csv.byte_headers()
             .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?,
     );
-    while let Some(row) = super::next_row(&mut csv, &mut record, &mut lines, &shown, &mut stats.bad)
-    {
+    let mut stats = rows(&mut csv, lines, &cols, file, &shown, visit);
+    stats.bytes = csv.position().byte();
+    Ok(stats)
+}
+
+/// A byte range of a plain file holding whole records, and the line it starts on.
+#[derive(Clone, Debug)]
+pub struct Part {
+    pub start: u64,
+    pub end: u64,
+    pub line: u64,
+}
+
+/// The header of a plain FOCUS file and about `n` parts of its records, cut
+/// at record boundaries so each can be read on its own thread.
+///
+/// A newline ends a record only outside quotes, and whether a byte is inside
+/// quotes depends on every quote before it, so the cut is found in two
+/// passes: count the quotes (and newlines) of each equal slice in parallel;
+/// then, knowing the quote parity at each slice's start, take the first
+/// newline with even parity as the next part's start.
+pub fn parts(path: &Path, n: usize) -> Result<(Columns, Vec<Part>), String> {
+    use rayon::prelude::*;
+    use std::io::{Read, Seek, SeekFrom};
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let len = file
+        .metadata()
+        .map_err(|e| format!("cannot read `{shown}`: {e}"))?
+        .len();
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(std::io::BufReader::new(file));
+    let headers = csv
+        .headers()
+        .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?
+        .clone();
+    let cols = Columns::of(&headers, &shown)?;
+    let first_line = super::LineCounter::after_header(
+        csv.byte_headers()
+            .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?,
+    )
+    .next;
+    let data = csv.position().byte();
+    let n = n.max(1) as u64;
+    let size = (len - data).div_ceil(n).max(1);
+    let slices: Vec<(u64, u64)> = (0..n)
+        .map(|k| (data + k * size, (data + (k + 1) * size).min(len)))
+        .filter(|(a, b)| a < b)
+        .collect();
+    let scan = |start: u64,
+                end: u64,
+                mut f: Box<dyn FnMut(&[u8], u64) -> bool + '_>|
+     -> Result<(), String> {
+        let mut file =
+            std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        let mut reader = file.take(end - start);
+        let mut buf = vec![0u8; 1 << 20];
+        let mut at = start;
+        loop {
+            let got = reader
+                .read(&mut buf)
+                .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+            if got == 0 || !f(&buf[..got], at) {
+                return Ok(());
+            }
+            at += got as u64;
+        }
+    };
+    // Pass 1: quotes and newlines per slice.
+    let counts: Vec<(u64, u64)> = slices
+        .par_iter()
+        .map(|(a, b)| {
+            let (mut quotes, mut newlines) = (0u64, 0u64);
+            scan(
+                *a,
+                *b,
+                Box::new(|chunk, _| {
+                    quotes += memchr::memchr_iter(b'"', chunk).count() as u64;
+                    newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+                    true
+                }),
+            )
+            .map(|_| (quotes, newlines))
+        })
+        .collect::<Result<_, _>>()?;
+    // Pass 2: each slice's first newline outside quotes.
+    let mut parts = Vec::new();
+    let (mut quotes_before, mut newlines_before) = (0u64, 0u64);
+    let mut cuts = vec![(data, first_line)];
+    for (k, (a, b)) in slices.iter().enumerate() {
+        if k > 0 {
+            let mut parity = quotes_before % 2;
+            let mut newlines = 0u64;
+            let mut cut = None;
+            scan(
+                *a,
+                *b,
+                Box::new(|chunk, at| {
+                    for (i, c) in chunk.iter().enumerate() {
+                        match *c {
+                            b'"' => parity ^= 1,
+                            b'\n' => {
+                                newlines += 1;
+                                if parity == 0 {
+                                    cut = Some(at + i as u64 + 1);
+                                    return false;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    true
+                }),
+            )?;
+            if let Some(c) = cut {
+                cuts.push((c, first_line + newlines_before + newlines));
+            }
+        }
+        quotes_before += counts[k].0;
+        newlines_before += counts[k].1;
+    }
+    cuts.dedup_by_key(|c| c.0);
+    for (i, (start, line)) in cuts.iter().enumerate() {
+        let end = cuts.get(i + 1).map_or(len, |c| c.0);
+        if *start < end {
+            parts.push(Part {
+                start: *start,
+                end,
+                line: *line,
+            });
+        }
+    }
+    Ok((cols, parts))
+}
+
+/// Read the records of one part (see [`parts`]).
+pub fn read_part(
+    path: &Path,
+    file: usize,
+    part: &Part,
+    cols: &Columns,
+    visit: impl FnMut(Charge<'_>),
+) -> Result<Stats, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let shown = path.display().to_string();
+    let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    f.seek(SeekFrom::Start(part.start))
+        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let reader = std::io::BufReader::with_capacity(1 << 20, f.take(part.end - part.start));
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(reader);
+    let mut stats = rows(
+        &mut csv,
+        super::LineCounter { next: part.line },
+        cols,
+        file,
+        &shown,
+        visit,
+    );
+    stats.bytes = part.end - part.start;
+    Ok(stats)
+}
+
+fn rows<R: std::io::Read>(
+    csv: &mut csv::Reader<R>,
+    mut lines: super::LineCounter,
+    cols: &Columns,
+    file: usize,
+    shown: &str,
+    mut visit: impl FnMut(Charge<'_>),
+) -> Stats {
+    let mut stats = Stats::default();
+    let mut record = csv::ByteRecord::new();
+    while let Some(row) = super::next_row(csv, &mut record, &mut lines, shown, &mut stats.bad) {
         let Some(line) = row else { continue };
         stats.rows += 1;
         // Validate the row's text once; every field is then a slice of valid UTF-8
         // (fields split at ASCII delimiters).
         let Ok(all) = std::str::from_utf8(record.as_slice()) else {
             stats.bad.push(BadRow {
-                file: shown.clone(),
+                file: shown.to_string(),
                 line,
                 reason: "the row is not UTF-8 text".into(),
                 amount_text: None,
@@ -95,56 +295,57 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
             Some(r) => &all[r],
             None => "",
         };
-        let (b, e) = (parse_decimal(get(billed)), parse_decimal(get(effective)));
+        let (b, e) = (
+            parse_decimal(get(cols.billed)),
+            parse_decimal(get(cols.effective)),
+        );
         let (Some(b), Some(e)) = (b, e) else {
             let (what, text) = if b.is_none() {
-                ("BilledCost", get(billed))
+                ("BilledCost", get(cols.billed))
             } else {
-                ("EffectiveCost", get(effective))
+                ("EffectiveCost", get(cols.effective))
             };
             stats.bad.push(BadRow {
-                file: shown.clone(),
+                file: shown.to_string(),
                 line,
                 reason: format!("{what} `{text}` is not a decimal number"),
-                amount_text: Some(get(billed).to_string()),
+                amount_text: Some(get(cols.billed).to_string()),
             });
             continue;
         };
-        let cur = get(currency).trim();
+        let cur = get(cols.currency).trim();
         if cur.len() != 3 {
             stats.bad.push(BadRow {
-                file: shown.clone(),
+                file: shown.to_string(),
                 line,
                 reason: format!("BillingCurrency `{cur}` is not an ISO 4217 code"),
-                amount_text: Some(get(billed).to_string()),
+                amount_text: Some(get(cols.billed).to_string()),
             });
             continue;
         }
-        let date = get(start).get(..10).unwrap_or("");
         visit(Charge {
             file,
             line,
             billed: b,
             effective: e,
             currency: cur,
-            category: get(category),
-            date,
-            provider: get(provider),
-            service: get(service),
-            service_category: get(service_category),
-            region: get(region),
-            resource_id: get(resource_id),
-            resource_name: get(resource_name),
-            sub_account: get(sub_account),
-            tags: get(tags),
-            supplier: get(issuer),
-            cost_centre: get(cost_centre),
-            description: get(description),
+            category: get(cols.category),
+            date: get(cols.start).get(..10).unwrap_or(""),
+            provider: get(cols.provider),
+            service: get(cols.service),
+            service_category: get(cols.service_category),
+            region: get(cols.region),
+            resource_id: get(cols.resource_id),
+            resource_name: get(cols.resource_name),
+            sub_account: get(cols.sub_account),
+            tags: get(cols.tags),
+            supplier: get(cols.issuer),
+            cost_centre: get(cols.cost_centre),
+            description: get(cols.description),
             invoice: "",
         });
     }
-    stats.bytes = csv.position().byte();
-    Ok(stats)
+    stats
 }
 
 #[cfg(test)]
@@ -174,6 +375,43 @@ mod tests {
         assert_eq!(rows[1].1, 4);
         assert_eq!(stats.bad[0].line, 3);
         assert!(stats.bad[0].reason.contains("BilledCost `x`"));
+    }
+
+    #[test]
+    fn parts_cut_at_record_boundaries_whatever_the_quotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.csv");
+        let mut text =
+            String::from("BilledCost,EffectiveCost,BillingCurrency,ChargeCategory,ResourceName\n");
+        for i in 0..2000 {
+            // Every third name holds a quoted newline and comma, to mislead a naive cut.
+            let name = if i % 3 == 0 {
+                format!("\"n{i},\nx\"")
+            } else {
+                format!("n{i}")
+            };
+            text.push_str(&format!("{i}.01,{i},GBP,Usage,{name}\n"));
+        }
+        std::fs::write(&p, &text).unwrap();
+        let mut whole: Vec<(String, u64)> = Vec::new();
+        read(&p, 0, |c| whole.push((c.resource_name.to_string(), c.line))).unwrap();
+        for n in [1, 2, 3, 7, 64] {
+            let (cols, parts) = parts(&p, n).unwrap();
+            let mut got: Vec<(String, u64)> = Vec::new();
+            for part in &parts {
+                let stats = read_part(&p, 0, part, &cols, |c| {
+                    got.push((c.resource_name.to_string(), c.line))
+                })
+                .unwrap();
+                assert!(stats.bad.is_empty(), "{n} parts: {:?}", stats.bad);
+            }
+            assert_eq!(got, whole, "{n} parts");
+        }
+        assert_eq!(whole.len(), 2000);
+        assert_eq!(
+            whole[1].1, 4,
+            "a quoted newline moves the next record's line"
+        );
     }
 
     #[test]
