@@ -435,6 +435,7 @@ pub fn assess(
             by_currency: BTreeMap::new(),
         };
         let window = (start.as_str(), end.as_str());
+        let bar = billing::progress(path);
         let mut acc = Acc::new(i, format);
         let gz = path.extension().is_some_and(|e| e == "gz");
         let big = std::fs::metadata(path)
@@ -448,8 +449,10 @@ pub fn assess(
                     .par_iter()
                     .map(|part| {
                         let mut a = Acc::new(i, format);
-                        billing::focus::read_part(path, i, part, &cols, |c| a.visit(c, window))
-                            .map(|s| (a, s))
+                        billing::focus::read_part(path, i, part, &cols, &bar, |c| {
+                            a.visit(c, window)
+                        })
+                        .map(|s| (a, s))
                     })
                     .collect::<Result<_, _>>()?;
                 let mut stats = billing::focus::Stats::default();
@@ -461,15 +464,22 @@ pub fn assess(
                 }
                 stats
             }
-            Format::Focus => billing::focus::read(path, i, |c| acc.visit(c, window))?,
+            Format::Focus => billing::focus::read(path, i, &bar, |c| acc.visit(c, window))?,
             Format::Ledger => {
                 let columns = input.columns.clone().unwrap_or_default();
                 let cur = input.currency.as_deref().unwrap_or(currency);
-                billing::ledger::read(path, i, &columns, input.date_format.as_deref(), cur, |c| {
-                    acc.visit(c, window)
-                })?
+                billing::ledger::read(
+                    path,
+                    i,
+                    &columns,
+                    input.date_format.as_deref(),
+                    cur,
+                    &bar,
+                    |c| acc.visit(c, window),
+                )?
             }
         };
+        bar.finish_and_clear();
         summary.by_currency = acc.inputs.into_iter().collect();
         summary.outside_period_rows = acc.outside_rows;
         summary.outside_period = acc.outside;
@@ -645,7 +655,8 @@ fn unknown_supplier(key: &Key) -> String {
 
 /// Sniff a file's header for FOCUS columns.
 fn detect(path: &std::path::Path) -> Result<Format, String> {
-    let r = billing::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let r = billing::open(path, &indicatif::ProgressBar::hidden())
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(r);
     let headers = csv
         .headers()

@@ -83,9 +83,14 @@ impl Columns {
 }
 
 /// Stream every row of a FOCUS file (plain or gzipped) into `visit`.
-pub fn read(path: &Path, file: usize, visit: impl FnMut(Charge<'_>)) -> Result<Stats, String> {
+pub fn read(
+    path: &Path,
+    file: usize,
+    bar: &indicatif::ProgressBar,
+    visit: impl FnMut(Charge<'_>),
+) -> Result<Stats, String> {
     let shown = path.display().to_string();
-    let reader = open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let reader = open(path, bar).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -122,7 +127,6 @@ pub struct Part {
 /// newline with even parity as the next part's start.
 pub fn parts(path: &Path, n: usize) -> Result<(Columns, Vec<Part>), String> {
     use rayon::prelude::*;
-    use std::io::{Read, Seek, SeekFrom};
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     let len = file
@@ -149,41 +153,16 @@ pub fn parts(path: &Path, n: usize) -> Result<(Columns, Vec<Part>), String> {
         .map(|k| (data + k * size, (data + (k + 1) * size).min(len)))
         .filter(|(a, b)| a < b)
         .collect();
-    let scan = |start: u64,
-                end: u64,
-                mut f: Box<dyn FnMut(&[u8], u64) -> bool + '_>|
-     -> Result<(), String> {
-        let mut file =
-            std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-        file.seek(SeekFrom::Start(start))
-            .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-        let mut reader = file.take(end - start);
-        let mut buf = vec![0u8; 1 << 20];
-        let mut at = start;
-        loop {
-            let got = reader
-                .read(&mut buf)
-                .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-            if got == 0 || !f(&buf[..got], at) {
-                return Ok(());
-            }
-            at += got as u64;
-        }
-    };
     // Pass 1: quotes and newlines per slice.
     let counts: Vec<(u64, u64)> = slices
         .par_iter()
         .map(|(a, b)| {
             let (mut quotes, mut newlines) = (0u64, 0u64);
-            scan(
-                *a,
-                *b,
-                Box::new(|chunk, _| {
-                    quotes += memchr::memchr_iter(b'"', chunk).count() as u64;
-                    newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
-                    true
-                }),
-            )
+            scan(path, *a, *b, &mut |chunk, _| {
+                quotes += memchr::memchr_iter(b'"', chunk).count() as u64;
+                newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+                true
+            })
             .map(|_| (quotes, newlines))
         })
         .collect::<Result<_, _>>()?;
@@ -196,26 +175,22 @@ pub fn parts(path: &Path, n: usize) -> Result<(Columns, Vec<Part>), String> {
             let mut parity = quotes_before % 2;
             let mut newlines = 0u64;
             let mut cut = None;
-            scan(
-                *a,
-                *b,
-                Box::new(|chunk, at| {
-                    for (i, c) in chunk.iter().enumerate() {
-                        match *c {
-                            b'"' => parity ^= 1,
-                            b'\n' => {
-                                newlines += 1;
-                                if parity == 0 {
-                                    cut = Some(at + i as u64 + 1);
-                                    return false;
-                                }
+            scan(path, *a, *b, &mut |chunk, at| {
+                for (i, c) in chunk.iter().enumerate() {
+                    match *c {
+                        b'"' => parity ^= 1,
+                        b'\n' => {
+                            newlines += 1;
+                            if parity == 0 {
+                                cut = Some(at + i as u64 + 1);
+                                return false;
                             }
-                            _ => {}
                         }
+                        _ => {}
                     }
-                    true
-                }),
-            )?;
+                }
+                true
+            })?;
             if let Some(c) = cut {
                 cuts.push((c, first_line + newlines_before + newlines));
             }
@@ -237,12 +212,40 @@ pub fn parts(path: &Path, n: usize) -> Result<(Columns, Vec<Part>), String> {
     Ok((cols, parts))
 }
 
+/// Feed the bytes `[start, end)` of a file to `f` in blocks (with each
+/// block's offset) until `f` returns false.
+fn scan(
+    path: &Path,
+    start: u64,
+    end: u64,
+    f: &mut dyn FnMut(&[u8], u64) -> bool,
+) -> Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let shown = path.display();
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let mut reader = file.take(end - start);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut at = start;
+    loop {
+        let got = reader
+            .read(&mut buf)
+            .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        if got == 0 || !f(&buf[..got], at) {
+            return Ok(());
+        }
+        at += got as u64;
+    }
+}
+
 /// Read the records of one part (see [`parts`]).
 pub fn read_part(
     path: &Path,
     file: usize,
     part: &Part,
     cols: &Columns,
+    bar: &indicatif::ProgressBar,
     visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, String> {
     use std::io::{Read, Seek, SeekFrom};
@@ -250,7 +253,8 @@ pub fn read_part(
     let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     f.seek(SeekFrom::Start(part.start))
         .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-    let reader = std::io::BufReader::with_capacity(1 << 20, f.take(part.end - part.start));
+    let reader =
+        std::io::BufReader::with_capacity(1 << 20, bar.wrap_read(f.take(part.end - part.start)));
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
@@ -366,7 +370,11 @@ mod tests {
         )
         .unwrap();
         let mut rows: Vec<(String, u64)> = Vec::new();
-        let stats = read(&p, 0, |c| rows.push((c.resource_name.to_string(), c.line))).unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        let stats = read(&p, 0, &bar, |c| {
+            rows.push((c.resource_name.to_string(), c.line))
+        })
+        .unwrap();
         assert_eq!(stats.rows, 4);
         assert_eq!(stats.bad[1].line, 6, "the line after a quoted newline");
         assert_eq!(rows.len(), 2);
@@ -394,12 +402,16 @@ mod tests {
         }
         std::fs::write(&p, &text).unwrap();
         let mut whole: Vec<(String, u64)> = Vec::new();
-        read(&p, 0, |c| whole.push((c.resource_name.to_string(), c.line))).unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        read(&p, 0, &bar, |c| {
+            whole.push((c.resource_name.to_string(), c.line))
+        })
+        .unwrap();
         for n in [1, 2, 3, 7, 64] {
             let (cols, parts) = parts(&p, n).unwrap();
             let mut got: Vec<(String, u64)> = Vec::new();
             for part in &parts {
-                let stats = read_part(&p, 0, part, &cols, |c| {
+                let stats = read_part(&p, 0, part, &cols, &bar, |c| {
                     got.push((c.resource_name.to_string(), c.line))
                 })
                 .unwrap();
@@ -420,7 +432,7 @@ mod tests {
         let p = dir.path().join("f.csv");
         std::fs::write(&p, "a,b\n1,2\n").unwrap();
         assert!(
-            read(&p, 0, |_| {})
+            read(&p, 0, &indicatif::ProgressBar::hidden(), |_| {})
                 .unwrap_err()
                 .contains("no `BilledCost` column")
         );

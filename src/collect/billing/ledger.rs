@@ -117,10 +117,11 @@ pub fn read(
     columns: &Columns,
     date_format: Option<&str>,
     default_currency: &str,
+    bar: &indicatif::ProgressBar,
     mut visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, String> {
     let shown = path.display().to_string();
-    let reader = open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let reader = open(path, bar).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)

@@ -135,15 +135,32 @@ pub fn next_row<R: Read>(
     }
 }
 
-/// Open a file for streaming, decompressing `.gz`.
-pub fn open(path: &Path) -> std::io::Result<Box<dyn Read>> {
-    let f = std::fs::File::open(path)?;
+/// Open a file for streaming, decompressing `.gz`; `bar` counts the bytes read from disk.
+pub fn open(path: &Path, bar: &indicatif::ProgressBar) -> std::io::Result<Box<dyn Read>> {
+    let f = bar.wrap_read(std::fs::File::open(path)?);
     let r = std::io::BufReader::with_capacity(1 << 20, f);
     if path.extension().is_some_and(|e| e == "gz") {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(r)))
     } else {
         Ok(Box::new(r))
     }
+}
+
+/// A progress bar over a file's bytes, on stderr when it is a terminal and
+/// the file is large enough to wait for; hidden otherwise.
+pub fn progress(path: &Path) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if len < 16 << 20 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg} {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    indicatif::ProgressBar::new(len)
+        .with_style(style)
+        .with_message(path.display().to_string())
 }
 
 /// Whether a header row is a FOCUS export's.
