@@ -299,10 +299,14 @@ fn rows<R: std::io::Read>(
             Some(r) => &all[r],
             None => "",
         };
-        let (b, e) = (
-            parse_decimal(get(cols.billed)),
-            parse_decimal(get(cols.effective)),
-        );
+        // EffectiveCost usually equals BilledCost to the letter: parse it once.
+        let (billed_text, effective_text) = (get(cols.billed), get(cols.effective));
+        let b = parse_decimal(billed_text);
+        let e = if effective_text == billed_text {
+            b
+        } else {
+            parse_decimal(effective_text)
+        };
         let (Some(b), Some(e)) = (b, e) else {
             let (what, text) = if b.is_none() {
                 ("BilledCost", get(cols.billed))
