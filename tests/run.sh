@@ -26,6 +26,12 @@ if [ ! -d tests/tools/ccf/node_modules/@cloud-carbon-footprint ] || [ tests/tool
   npm ci --prefix tests/tools/ccf --no-audit --no-fund --loglevel=error
 fi
 
+if [ ! -x tests/tools/.venv/bin/python ] || ! tests/tools/.venv/bin/python -c "import duckdb" 2>/dev/null; then
+  echo "tests/run.sh: installing DuckDB's Python package (tests/tools/.venv) to write Parquet fixtures" >&2
+  python3 -m venv tests/tools/.venv
+  tests/tools/.venv/bin/pip install --quiet --disable-pip-version-check duckdb
+fi
+
 cargo test --locked "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e

@@ -294,3 +294,51 @@ fn a_file_that_is_not_billing_is_a_clear_error() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no supplier column"), "{}", r.stderr);
 }
+
+#[test]
+fn a_parquet_export_gives_exactly_the_csv_totals() {
+    let csv = root().join("tests/fixtures/spend/focus-edge-cases.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("focus.parquet");
+    // DuckDB writes the Parquet file, money as DECIMAL(38,10), the rest as text.
+    let python = root().join("tests/tools/.venv/bin/python");
+    let sql = format!(
+        "COPY (SELECT * REPLACE (BilledCost::DECIMAL(38,10) AS BilledCost, EffectiveCost::DECIMAL(38,10) AS EffectiveCost) FROM read_csv('{}', header=true, all_varchar=true)) TO '{}' (FORMAT parquet)",
+        csv.display(),
+        parquet.display()
+    );
+    let out = Command::new(&python)
+        .args(["-c", &format!("import duckdb; duckdb.sql({sql:?})")])
+        .output()
+        .expect("DuckDB's Python package (tests/run.sh installs it in tests/tools/.venv)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let spend = |file: &std::path::Path| {
+        let r = run(estate()
+            .current_dir(root())
+            .args([
+                "--period",
+                "2000-01-01..2099-12-31",
+                "spend",
+                "--format",
+                "json",
+                "--billing",
+            ])
+            .arg(file));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        json(&r)
+    };
+    let (a, b) = (spend(&csv), spend(&parquet));
+    let inputs = |j: &Value| j["reconciliation"]["files"][0]["by_currency"].clone();
+    assert_eq!(
+        inputs(&a),
+        inputs(&b),
+        "per-currency rows, input, allocated and unallocated"
+    );
+    assert_eq!(a["by_system"], b["by_system"]);
+    assert_eq!(a["unallocated"], b["unallocated"]);
+    assert_eq!(b["reconciliation"]["balanced"], true);
+}

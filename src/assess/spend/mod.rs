@@ -443,7 +443,7 @@ pub fn assess(
             .unwrap_or(false);
         let stats = match format {
             // Large plain FOCUS files are read in parts, one per thread, and merged in order.
-            Format::Focus if big && !gz => {
+            Format::Focus if big && !gz && !is_parquet(path) => {
                 let (cols, parts) = billing::focus::parts(path, rayon::current_num_threads() * 2)?;
                 let results: Vec<(Acc, billing::focus::Stats)> = parts
                     .par_iter()
@@ -463,6 +463,9 @@ pub fn assess(
                     stats.bad.extend(s.bad);
                 }
                 stats
+            }
+            Format::Focus if is_parquet(path) => {
+                billing::parquet::read(path, i, &mut |c| acc.visit(c, window))?
             }
             Format::Focus => billing::focus::read(path, i, &bar, |c| acc.visit(c, window))?,
             Format::Ledger => {
@@ -653,8 +656,16 @@ fn unknown_supplier(key: &Key) -> String {
     )
 }
 
-/// Sniff a file's header for FOCUS columns.
+fn is_parquet(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Sniff a file's header for FOCUS columns (Parquet files are FOCUS).
 fn detect(path: &std::path::Path) -> Result<Format, String> {
+    if is_parquet(path) {
+        return Ok(Format::Focus);
+    }
     let r = billing::open(path, &indicatif::ProgressBar::hidden())
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(r);

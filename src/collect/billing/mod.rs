@@ -8,6 +8,7 @@
 
 pub mod focus;
 pub mod ledger;
+pub mod parquet;
 
 use std::io::Read;
 use std::path::Path;

@@ -1,0 +1,207 @@
+//! FOCUS exports in Parquet, as AWS Data Exports and others write them.
+//!
+//! Only the columns Estate uses are read (column projection). Money columns
+//! stored as DECIMAL are converted exactly; stored as DOUBLE (some exporters
+//! do), they are converted from their shortest decimal representation, which
+//! is as exact as the file. Timestamps become ISO dates; a Tags map becomes
+//! a JSON object, as in CSV exports. A row that cannot be used is reported
+//! with its row number.
+
+use std::path::Path;
+
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
+use rust_decimal::Decimal;
+
+use super::focus::Stats;
+use super::{BadRow, Charge};
+
+const COLUMNS: [&str; 16] = [
+    "BilledCost",
+    "EffectiveCost",
+    "BillingCurrency",
+    "ChargeCategory",
+    "ChargePeriodStart",
+    "ProviderName",
+    "InvoiceIssuerName",
+    "ServiceName",
+    "ServiceCategory",
+    "RegionId",
+    "ResourceId",
+    "ResourceName",
+    "SubAccountId",
+    "Tags",
+    "ChargeDescription",
+    "x_CostCentre",
+];
+
+/// A Parquet value as exact decimal, if it is a number.
+fn decimal(f: &Field) -> Option<Decimal> {
+    match f {
+        Field::Decimal(d) => {
+            let bytes = d.data();
+            if bytes.len() > 16 {
+                return None;
+            }
+            // Big-endian two's complement, sign-extended to 128 bits.
+            let mut v: i128 = if bytes.first().is_some_and(|b| b & 0x80 != 0) {
+                -1
+            } else {
+                0
+            };
+            for b in bytes {
+                v = (v << 8) | i128::from(*b);
+            }
+            Decimal::try_from_i128_with_scale(v, u32::try_from(d.scale()).ok()?).ok()
+        }
+        Field::Double(x) => x.is_finite().then(|| x.to_string().parse().ok()).flatten(),
+        Field::Float(x) => x.is_finite().then(|| x.to_string().parse().ok()).flatten(),
+        Field::Int(i) => Some(Decimal::from(*i)),
+        Field::Long(i) => Some(Decimal::from(*i)),
+        Field::Str(s) => super::parse_decimal(s),
+        _ => None,
+    }
+}
+
+/// A Parquet value as the text a CSV export would hold.
+fn text(f: &Field) -> String {
+    match f {
+        Field::Null => String::new(),
+        Field::Str(s) => s.clone(),
+        Field::TimestampMicros(us) => chrono::DateTime::from_timestamp_micros(*us)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Field::TimestampMillis(ms) => chrono::DateTime::from_timestamp_millis(*ms)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Field::Date(days) => chrono::NaiveDate::from_num_days_from_ce_opt(719_163 + days)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        Field::MapInternal(m) => {
+            let mut obj = serde_json::Map::new();
+            for (k, v) in m.entries() {
+                obj.insert(text(k), serde_json::Value::String(text(v)));
+            }
+            serde_json::Value::Object(obj).to_string()
+        }
+        other => other.to_string().trim_matches('"').to_string(),
+    }
+}
+
+/// Stream every row of a FOCUS Parquet file into `visit`.
+pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Result<Stats, String> {
+    let shown = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let reader = SerializedFileReader::new(f)
+        .map_err(|e| format!("`{shown}`: not a readable Parquet file: {e}"))?;
+    let schema = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .root_schema()
+        .clone();
+    let fields: Vec<_> = schema
+        .get_fields()
+        .iter()
+        .filter(|t| COLUMNS.contains(&t.name()))
+        .cloned()
+        .collect();
+    for required in [
+        "BilledCost",
+        "EffectiveCost",
+        "BillingCurrency",
+        "ChargeCategory",
+    ] {
+        if !fields.iter().any(|t| t.name() == required) {
+            return Err(format!(
+                "`{shown}`: not a FOCUS export: no `{required}` column"
+            ));
+        }
+    }
+    let projection = parquet::schema::types::Type::group_type_builder(schema.name())
+        .with_fields(fields)
+        .build()
+        .map_err(|e| format!("`{shown}`: {e}"))?;
+    let rows = reader
+        .get_row_iter(Some(projection))
+        .map_err(|e| format!("`{shown}`: {e}"))?;
+    let mut stats = Stats {
+        bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        ..Stats::default()
+    };
+    for (n, row) in rows.enumerate() {
+        let number = n as u64 + 1;
+        stats.rows += 1;
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                stats.bad.push(BadRow {
+                    file: shown.clone(),
+                    line: number,
+                    reason: format!("row {number}: unreadable: {e}"),
+                    amount_text: None,
+                });
+                continue;
+            }
+        };
+        let mut values: [Option<&Field>; 16] = [None; 16];
+        for (name, field) in row.get_column_iter() {
+            if let Some(i) = COLUMNS.iter().position(|c| c == name) {
+                values[i] = Some(field);
+            }
+        }
+        let get = |i: usize| values[i].map(text).unwrap_or_default();
+        let (Some(billed), Some(effective)) =
+            (values[0].and_then(decimal), values[1].and_then(decimal))
+        else {
+            stats.bad.push(BadRow {
+                file: shown.clone(),
+                line: number,
+                reason: format!("row {number}: BilledCost or EffectiveCost is not a number"),
+                amount_text: Some(get(0)),
+            });
+            continue;
+        };
+        let currency = get(2);
+        if currency.len() != 3 {
+            stats.bad.push(BadRow {
+                file: shown.clone(),
+                line: number,
+                reason: format!(
+                    "row {number}: BillingCurrency `{currency}` is not an ISO 4217 code"
+                ),
+                amount_text: Some(get(0)),
+            });
+            continue;
+        }
+        let owned: Vec<String> = (0..16).map(get).collect();
+        let date = owned[4].get(..10).unwrap_or("");
+        let issuer = if owned[6].is_empty() {
+            &owned[5]
+        } else {
+            &owned[6]
+        };
+        visit(Charge {
+            file,
+            line: number,
+            billed,
+            effective,
+            currency: &currency,
+            category: &owned[3],
+            date,
+            provider: &owned[5],
+            service: &owned[7],
+            service_category: &owned[8],
+            region: &owned[9],
+            resource_id: &owned[10],
+            resource_name: &owned[11],
+            sub_account: &owned[12],
+            tags: &owned[13],
+            supplier: issuer,
+            cost_centre: &owned[15],
+            description: &owned[14],
+            invoice: "",
+        });
+    }
+    Ok(stats)
+}
