@@ -35,6 +35,23 @@ print(json.dumps({k: {'rows': v['rows'], 'billed': str(v['billed']), 'effective'
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `estate spend --format json` over one billing file, every date in range.
+fn spend_json(file: &std::path::Path) -> Value {
+    let r = run(estate()
+        .current_dir(root())
+        .args([
+            "--period",
+            "2000-01-01..2099-12-31",
+            "spend",
+            "--format",
+            "json",
+            "--billing",
+        ])
+        .arg(file));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    json(&r)
+}
+
 fn dec(v: &Value) -> rust_decimal::Decimal {
     v.as_str()
         .unwrap_or_else(|| panic!("not a decimal string: {v}"))
@@ -46,19 +63,7 @@ fn dec(v: &Value) -> rust_decimal::Decimal {
 fn awkward_focus_rows_reconcile_exactly_to_an_independent_sum() {
     let file = root().join("tests/fixtures/spend/focus-edge-cases.csv");
     let expected = python_totals(&file);
-    let r = run(estate()
-        .current_dir(root())
-        .args([
-            "--period",
-            "2000-01-01..2099-12-31",
-            "spend",
-            "--format",
-            "json",
-            "--billing",
-        ])
-        .arg(&file));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let j = json(&r);
+    let j = spend_json(&file);
     assert_eq!(j["reconciliation"]["balanced"], true);
     let files = j["reconciliation"]["files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
@@ -316,22 +321,7 @@ fn a_parquet_export_gives_exactly_the_csv_totals() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let spend = |file: &std::path::Path| {
-        let r = run(estate()
-            .current_dir(root())
-            .args([
-                "--period",
-                "2000-01-01..2099-12-31",
-                "spend",
-                "--format",
-                "json",
-                "--billing",
-            ])
-            .arg(file));
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        json(&r)
-    };
-    let (a, b) = (spend(&csv), spend(&parquet));
+    let (a, b) = (spend_json(&csv), spend_json(&parquet));
     let inputs = |j: &Value| j["reconciliation"]["files"][0]["by_currency"].clone();
     assert_eq!(
         inputs(&a),
