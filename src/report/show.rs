@@ -23,9 +23,32 @@ pub fn find(model: &Model, text: &str) -> Result<NodeIndex, String> {
     match matches.as_slice() {
         [one] => Ok(*one),
         [] => {
-            let ids = model.index.keys().map(String::as_str);
-            let hint = crate::inventory::scalar::did_you_mean(text, ids)
-                .map(|s| format!("; did you mean `{s}`?"))
+            // Compare names within the kind asked for, so the shared `system:` prefix does not dominate.
+            let (prefix, name) = text.split_once(':').unwrap_or(("", text));
+            let names = model.index.keys().filter_map(|id| {
+                id.split_once(':')
+                    .filter(|(k, _)| prefix.is_empty() || *k == prefix)
+                    .map(|(_, n)| n)
+            });
+            let names: Vec<&str> = names.collect();
+            // A near miss, else a name holding every word typed (`gis-corporate` → `corporate-gis`).
+            let words: Vec<&str> = name.split('-').filter(|w| !w.is_empty()).collect();
+            let suggestion = crate::inventory::scalar::did_you_mean(name, names.iter().copied())
+                .or_else(|| {
+                    names
+                        .iter()
+                        .copied()
+                        .filter(|n| words.iter().all(|w| n.contains(w)))
+                        .min_by_key(|n| n.len())
+                });
+            let hint = suggestion
+                .map(|s| {
+                    if prefix.is_empty() {
+                        format!("; did you mean `{s}`?")
+                    } else {
+                        format!("; did you mean `{prefix}:{s}`?")
+                    }
+                })
                 .unwrap_or_default();
             Err(format!("no node `{text}`{hint}"))
         }
