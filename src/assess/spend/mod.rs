@@ -444,7 +444,8 @@ pub fn assess(
         let stats = match format {
             // Large plain FOCUS files are read in parts, one per thread, and merged in order.
             Format::Focus if big && !gz && !is_parquet(path) => {
-                let (cols, parts) = billing::focus::parts(path, rayon::current_num_threads() * 2)?;
+                let (cols, first_line, parts) =
+                    billing::focus::parts(path, rayon::current_num_threads())?;
                 let results: Vec<(Acc, billing::focus::Stats)> = parts
                     .par_iter()
                     .map(|part| {
@@ -455,14 +456,23 @@ pub fn assess(
                         .map(|s| (a, s))
                     })
                     .collect::<Result<_, _>>()?;
-                let mut stats = billing::focus::Stats::default();
-                for (a, s) in results {
-                    acc.merge(a);
-                    stats.rows += s.rows;
-                    stats.bytes += s.bytes;
-                    stats.bad.extend(s.bad);
+                let (accs, mut part_stats): (Vec<Acc>, Vec<billing::focus::Stats>) =
+                    results.into_iter().unzip();
+                if billing::focus::settle(first_line, &mut part_stats) {
+                    let mut stats = billing::focus::Stats::default();
+                    for (a, s) in accs.into_iter().zip(part_stats) {
+                        acc.merge(a);
+                        stats.rows += s.rows;
+                        stats.bytes += s.bytes;
+                        stats.bad.extend(s.bad);
+                    }
+                    stats
+                } else {
+                    // A cut fell inside a quoted field: read the file in one pass instead.
+                    tracing::info!(file = %path.display(), "parts cut inside quotes; reading sequentially");
+                    bar.set_position(0);
+                    billing::focus::read(path, i, &bar, |c| acc.visit(c, window))?
                 }
-                stats
             }
             Format::Focus if is_parquet(path) => {
                 billing::parquet::read(path, i, &mut |c| acc.visit(c, window))?

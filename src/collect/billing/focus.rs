@@ -25,6 +25,9 @@ pub struct Stats {
     pub rows: u64,
     pub bad: Vec<BadRow>,
     pub bytes: u64,
+    /// Quote characters and lines read (for checking where a part was cut).
+    pub quotes: u64,
+    pub lines: u64,
 }
 
 /// Where each column the reader uses sits (`usize::MAX`: absent).
@@ -109,24 +112,23 @@ pub fn read(
     Ok(stats)
 }
 
-/// A byte range of a plain file holding whole records, and the line it starts on.
+/// A byte range of a plain file, cut after a newline.
 #[derive(Clone, Debug)]
 pub struct Part {
     pub start: u64,
     pub end: u64,
-    pub line: u64,
 }
 
-/// The header of a plain FOCUS file and about `n` parts of its records, cut
-/// at record boundaries so each can be read on its own thread.
+/// The header of a plain FOCUS file, the line its first record is on, and
+/// about `n` parts of its records, to be read each on its own thread.
 ///
-/// A newline ends a record only outside quotes, and whether a byte is inside
-/// quotes depends on every quote before it, so the cut is found in two
-/// passes: count the quotes (and newlines) of each equal slice in parallel;
-/// then, knowing the quote parity at each slice's start, take the first
-/// newline with even parity as the next part's start.
-pub fn parts(path: &Path, n: usize) -> Result<(Columns, Vec<Part>), String> {
-    use rayon::prelude::*;
+/// Each part is cut after the first newline past an even share of the file.
+/// A newline ends a record only outside quotes, which depends on every quote
+/// before it; rather than read the file twice to know, the parts are read
+/// counting their quotes, and [`settle`] then checks that an even number of
+/// quotes precede every cut. If one does not (a quoted newline fell on a
+/// cut), the caller reads the file sequentially instead.
+pub fn parts(path: &Path, n: usize) -> Result<(Columns, u64, Vec<Part>), String> {
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     let len = file
@@ -149,67 +151,71 @@ pub fn parts(path: &Path, n: usize) -> Result<(Columns, Vec<Part>), String> {
     let data = csv.position().byte();
     let n = n.max(1) as u64;
     let size = (len - data).div_ceil(n).max(1);
-    let slices: Vec<(u64, u64)> = (0..n)
-        .map(|k| (data + k * size, (data + (k + 1) * size).min(len)))
-        .filter(|(a, b)| a < b)
-        .collect();
-    // Pass 1: quotes and newlines per slice.
-    let counts: Vec<(u64, u64)> = slices
-        .par_iter()
-        .map(|(a, b)| {
-            let (mut quotes, mut newlines) = (0u64, 0u64);
-            scan(path, *a, *b, &mut |chunk, _| {
-                quotes += memchr::memchr_iter(b'"', chunk).count() as u64;
-                newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
-                true
-            })
-            .map(|_| (quotes, newlines))
-        })
-        .collect::<Result<_, _>>()?;
-    // Pass 2: each slice's first newline outside quotes.
-    let mut parts = Vec::new();
-    let (mut quotes_before, mut newlines_before) = (0u64, 0u64);
-    let mut cuts = vec![(data, first_line)];
-    for (k, (a, b)) in slices.iter().enumerate() {
-        if k > 0 {
-            let mut parity = quotes_before % 2;
-            let mut newlines = 0u64;
-            let mut cut = None;
-            scan(path, *a, *b, &mut |chunk, at| {
-                for (i, c) in chunk.iter().enumerate() {
-                    match *c {
-                        b'"' => parity ^= 1,
-                        b'\n' => {
-                            newlines += 1;
-                            if parity == 0 {
-                                cut = Some(at + i as u64 + 1);
-                                return false;
-                            }
-                        }
-                        _ => {}
-                    }
+    let mut cuts = vec![data];
+    for k in 1..n {
+        let from = data + k * size;
+        if from >= len {
+            break;
+        }
+        let mut cut = None;
+        scan(
+            path,
+            from,
+            len,
+            &mut |chunk, at| match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    cut = Some(at + i as u64 + 1);
+                    false
                 }
-                true
-            })?;
-            if let Some(c) = cut {
-                cuts.push((c, first_line + newlines_before + newlines));
-            }
-        }
-        quotes_before += counts[k].0;
-        newlines_before += counts[k].1;
-    }
-    cuts.dedup_by_key(|c| c.0);
-    for (i, (start, line)) in cuts.iter().enumerate() {
-        let end = cuts.get(i + 1).map_or(len, |c| c.0);
-        if *start < end {
-            parts.push(Part {
-                start: *start,
-                end,
-                line: *line,
-            });
+                None => true,
+            },
+        )?;
+        match cut {
+            Some(c) if c > *cuts.last().expect("non-empty") && c < len => cuts.push(c),
+            _ => {}
         }
     }
-    Ok((cols, parts))
+    let parts = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| Part {
+            start: *start,
+            end: cuts.get(i + 1).copied().unwrap_or(len),
+        })
+        .collect();
+    Ok((cols, first_line, parts))
+}
+
+/// Check the parts' cuts (see [`parts`]) and number their bad rows from
+/// `first_line`: false when a cut fell inside quotes.
+pub fn settle(first_line: u64, stats: &mut [Stats]) -> bool {
+    let mut quotes = 0u64;
+    let mut line = first_line;
+    for (k, s) in stats.iter_mut().enumerate() {
+        if k > 0 && quotes % 2 == 1 {
+            return false;
+        }
+        for b in &mut s.bad {
+            b.line += line;
+        }
+        quotes += s.quotes;
+        line += s.lines;
+    }
+    true
+}
+
+/// Counts the quote characters that pass through.
+struct QuoteCount<R> {
+    inner: R,
+    quotes: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for QuoteCount<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.quotes += memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
+        Ok(n)
+    }
 }
 
 /// Feed the bytes `[start, end)` of a file to `f` in blocks (with each
@@ -253,21 +259,26 @@ pub fn read_part(
     let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     f.seek(SeekFrom::Start(part.start))
         .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-    let reader =
-        std::io::BufReader::with_capacity(1 << 20, bar.wrap_read(f.take(part.end - part.start)));
+    let counted = QuoteCount {
+        inner: bar.wrap_read(f.take(part.end - part.start)),
+        quotes: 0,
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 20, counted);
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
         .from_reader(reader);
+    // Lines count from 0 here; `settle` adds where the part starts.
     let mut stats = rows(
         &mut csv,
-        super::LineCounter { next: part.line },
+        super::LineCounter { next: 0 },
         cols,
         file,
         &shown,
         visit,
     );
     stats.bytes = part.end - part.start;
+    stats.quotes = csv.into_inner().into_inner().quotes;
     Ok(stats)
 }
 
@@ -281,6 +292,7 @@ fn rows<R: std::io::Read>(
 ) -> Stats {
     let mut stats = Stats::default();
     let mut record = csv::ByteRecord::new();
+    let first = lines.next;
     while let Some(row) = super::next_row(csv, &mut record, &mut lines, shown, &mut stats.bad) {
         let Some(line) = row else { continue };
         stats.rows += 1;
@@ -353,6 +365,7 @@ fn rows<R: std::io::Read>(
             invoice: "",
         });
     }
+    stats.lines = lines.next - first;
     stats
 }
 
@@ -389,45 +402,116 @@ mod tests {
         assert!(stats.bad[0].reason.contains("BilledCost `x`"));
     }
 
+    /// Read a file in `n` parts as the spend engine does, falling back to one sequential read.
+    fn by_parts(p: &Path, n: usize) -> (Vec<(String, u64)>, bool) {
+        let bar = indicatif::ProgressBar::hidden();
+        let (cols, first_line, parts) = parts(p, n).unwrap();
+        let mut got: Vec<Vec<(String, u64)>> = Vec::new();
+        let mut stats = Vec::new();
+        for part in &parts {
+            let mut rows = Vec::new();
+            stats.push(
+                read_part(p, 0, part, &cols, &bar, |c| {
+                    rows.push((c.resource_name.to_string(), c.line))
+                })
+                .unwrap(),
+            );
+            got.push(rows);
+        }
+        if !settle(first_line, &mut stats) {
+            let mut whole = Vec::new();
+            read(p, 0, &bar, |c| {
+                whole.push((c.resource_name.to_string(), c.line))
+            })
+            .unwrap();
+            return (whole, false);
+        }
+        // Charges carry part-relative lines; bad rows were renumbered by `settle`.
+        assert!(
+            stats
+                .iter()
+                .all(|s| s.bad.iter().all(|b| b.line >= first_line))
+        );
+        (
+            got.into_iter()
+                .flatten()
+                .map(|(name, _)| (name, 0))
+                .collect(),
+            true,
+        )
+    }
+
     #[test]
-    fn parts_cut_at_record_boundaries_whatever_the_quotes() {
+    fn parts_are_cut_between_records_or_the_file_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        for quoted_newlines in [false, true] {
+            let p = dir.path().join(format!("f{quoted_newlines}.csv"));
+            let mut text = String::from(
+                "BilledCost,EffectiveCost,BillingCurrency,ChargeCategory,ResourceName\n",
+            );
+            for i in 0..2000 {
+                // Quoted commas everywhere; quoted newlines in every third row of one file, to mislead a naive cut.
+                let name = match (quoted_newlines && i % 3 == 0, i % 2 == 0) {
+                    (true, _) => format!("\"n{i},\nx\""),
+                    (false, true) => format!("\"n{i}, y\""),
+                    _ => format!("n{i}"),
+                };
+                text.push_str(&format!("{i}.01,{i},GBP,Usage,{name}\n"));
+            }
+            std::fs::write(&p, &text).unwrap();
+            let mut whole: Vec<(String, u64)> = Vec::new();
+            read(&p, 0, &bar, |c| {
+                whole.push((c.resource_name.to_string(), c.line))
+            })
+            .unwrap();
+            assert_eq!(whole.len(), 2000);
+            for n in [1, 2, 3, 7, 64] {
+                let (got, parallel) = by_parts(&p, n);
+                let names = |v: &[(String, u64)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+                assert_eq!(
+                    names(&got),
+                    names(&whole),
+                    "{n} parts, quoted newlines {quoted_newlines}"
+                );
+                if !quoted_newlines {
+                    assert!(parallel, "no quoted newline: the parts are used ({n})");
+                }
+            }
+            if quoted_newlines {
+                assert_eq!(
+                    whole[1].1, 4,
+                    "a quoted newline moves the next record's line"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bad_rows_in_later_parts_keep_their_file_line() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f.csv");
-        let mut text =
-            String::from("BilledCost,EffectiveCost,BillingCurrency,ChargeCategory,ResourceName\n");
-        for i in 0..2000 {
-            // Every third name holds a quoted newline and comma, to mislead a naive cut.
-            let name = if i % 3 == 0 {
-                format!("\"n{i},\nx\"")
+        let mut text = String::from("BilledCost,EffectiveCost,BillingCurrency,ChargeCategory\n");
+        for i in 0..1000 {
+            text.push_str(if i == 900 {
+                "x,1,GBP,Usage\n"
             } else {
-                format!("n{i}")
-            };
-            text.push_str(&format!("{i}.01,{i},GBP,Usage,{name}\n"));
+                "1,1,GBP,Usage\n"
+            });
         }
         std::fs::write(&p, &text).unwrap();
-        let mut whole: Vec<(String, u64)> = Vec::new();
         let bar = indicatif::ProgressBar::hidden();
-        read(&p, 0, &bar, |c| {
-            whole.push((c.resource_name.to_string(), c.line))
-        })
-        .unwrap();
-        for n in [1, 2, 3, 7, 64] {
-            let (cols, parts) = parts(&p, n).unwrap();
-            let mut got: Vec<(String, u64)> = Vec::new();
-            for part in &parts {
-                let stats = read_part(&p, 0, part, &cols, &bar, |c| {
-                    got.push((c.resource_name.to_string(), c.line))
-                })
-                .unwrap();
-                assert!(stats.bad.is_empty(), "{n} parts: {:?}", stats.bad);
-            }
-            assert_eq!(got, whole, "{n} parts");
-        }
-        assert_eq!(whole.len(), 2000);
-        assert_eq!(
-            whole[1].1, 4,
-            "a quoted newline moves the next record's line"
-        );
+        let (cols, first_line, parts) = parts(&p, 4).unwrap();
+        let mut stats: Vec<Stats> = parts
+            .iter()
+            .map(|part| read_part(&p, 0, part, &cols, &bar, |_| {}).unwrap())
+            .collect();
+        assert!(settle(first_line, &mut stats));
+        let bad: Vec<u64> = stats
+            .iter()
+            .flat_map(|s| s.bad.iter().map(|b| b.line))
+            .collect();
+        assert_eq!(bad, vec![902], "row 900 of the data is line 902");
     }
 
     #[test]
