@@ -284,6 +284,21 @@ fn resource(cache: &Cache<'_>, id: &str, r: &ResourceSpec) -> Result<Item, Strin
                     item.factors.push(cache.ids[&provider].memory.clone());
                 }
             }
+            None if provider == Provider::Azure
+                && r.resource_type == ResourceType::Database
+                && vcore_sku(t).is_some() =>
+            {
+                kwh += vcores(
+                    ctx,
+                    &mut item,
+                    r,
+                    cloud,
+                    &cache.ids[&provider],
+                    vcore_sku(t).unwrap_or(0),
+                    pue,
+                    hours,
+                );
+            }
             None if r.storage.is_empty() => {
                 return Err(format!(
                     "unknown {p} instance type `{t}` (not in the factor set's instance table)"
@@ -356,19 +371,9 @@ fn instance(
         }
     };
     // Watts per vCPU at each bound: an unknown microarchitecture spans the provider's known ones.
-    let watts = |min: f64, max: f64, u: f64| min + u * (max - min);
     let w = if inst.fallback_watts {
         item.notes.push(UNKNOWN_CPU.into());
-        let own = (inst.min_watts, inst.max_watts);
-        let pairs = cloud.microarch_watts.iter().chain(std::iter::once(&own));
-        let low = pairs
-            .clone()
-            .map(|(a, b)| watts(*a, *b, u.low))
-            .fold(f64::INFINITY, f64::min);
-        let high = pairs
-            .map(|(a, b)| watts(*a, *b, u.high))
-            .fold(0.0, f64::max);
-        Range::new(low, watts(inst.min_watts, inst.max_watts, u.central), high)
+        unknown_cpu_watts(cloud, (inst.min_watts, inst.max_watts), u)
     } else {
         u.map(|u| watts(inst.min_watts, inst.max_watts, u))
     };
@@ -387,6 +392,77 @@ fn instance(
             .push("no embodied figure for this instance type".into()),
     }
     compute + Range::exact(memory)
+}
+
+/// Watts per vCPU at utilisation `u`, linear between idle and full load.
+fn watts(min: f64, max: f64, u: f64) -> f64 {
+    min + u * (max - min)
+}
+
+/// Watts per vCPU when the microarchitecture is unknown: central from the
+/// provider average `(min, max)`, low and high over every known microarchitecture.
+fn unknown_cpu_watts(cloud: &Cloud, average: (f64, f64), u: Range) -> Range {
+    let pairs = cloud
+        .microarch_watts
+        .iter()
+        .chain(std::iter::once(&average));
+    let low = pairs
+        .clone()
+        .map(|(a, b)| watts(*a, *b, u.low))
+        .fold(f64::INFINITY, f64::min);
+    let high = pairs
+        .map(|(a, b)| watts(*a, *b, u.high))
+        .fold(0.0, f64::max);
+    Range::new(low, watts(average.0, average.1, u.central), high)
+}
+
+/// The vCores of an Azure SQL vCore SKU (`GP_Gen5_4`, `BC_Gen5_8`, `HS_Gen5_2`).
+fn vcore_sku(t: &str) -> Option<u32> {
+    let mut parts = t.split('_');
+    let tier = parts.next()?;
+    let _hardware = parts.next()?;
+    let n: u32 = parts.next()?.parse().ok()?;
+    (["GP", "BC", "HS"].contains(&tier.to_ascii_uppercase().as_str())
+        && parts.next().is_none()
+        && n > 0)
+        .then_some(n)
+}
+
+/// Azure SQL Database on vCores, as CCF bills it: vCore-hours at the
+/// provider's average watts (the hardware is not known per vCore), × PUE ×
+/// the `SQL Database` replication factor; no memory or embodied figures.
+#[allow(clippy::too_many_arguments)]
+fn vcores(
+    ctx: &Context<'_>,
+    item: &mut Item,
+    r: &ResourceSpec,
+    cloud: &Cloud,
+    ids: &Ids,
+    n: u32,
+    pue: f64,
+    hours: f64,
+) -> Range {
+    let (min, max) = cloud.fallback_watts;
+    let u = match &r.utilisation {
+        Some(m) => {
+            item.quality = Quality::Measured;
+            let s = ctx.factors.measured_utilisation_spread;
+            Range::new((m.value - s).max(0.0), m.value, (m.value + s).min(1.0))
+        }
+        None => {
+            item.notes.push(ids.default_utilisation_note.clone());
+            let (lo, hi) = ctx.factors.unknown_utilisation;
+            let d = cloud.default_utilisation;
+            Range::new(lo.min(d), d, hi.max(d))
+        }
+    };
+    let w = unknown_cpu_watts(cloud, (min, max), u);
+    let replication = cloud.replication.get("SQL_DB").copied().unwrap_or(1.0);
+    item.cite(ids.replication["SQL_DB"].clone());
+    item.notes.push(format!("Azure SQL vCore SKU: {n} vCores at the provider's average watts, replication {replication}").into());
+    let compute = w.scale(f64::from(n) * hours / 1000.0 * pue * replication);
+    item.energy_parts.compute = compute.central;
+    compute
 }
 
 /// The replication factor CCF applies to a storage volume of this resource.

@@ -475,6 +475,27 @@ mod tests {
     }
 
     #[test]
+    fn azure_sql_vcores_are_estimated_as_ccf_does() {
+        // 4 vCores × 720 h × (0.74 + 0.5 × (3.54 − 0.74)) W / 1000 × PUE 1.185 × replication 3.
+        let e = run(
+            "ccf",
+            &format!(
+                "{DOC}kind: Resource\nmetadata: {{name: db}}\nspec: {{type: database, provider: azure, region: uksouth, instance_type: GP_Gen5_4, hours: 720}}\n"
+            ),
+        );
+        let db = item(&e, "resource:db");
+        let want = 4.0 * 720.0 * (0.74 + 0.5 * (3.54 - 0.74)) / 1000.0 * 1.185 * 3.0;
+        assert!(
+            (db.energy_parts.compute - want).abs() < 1e-9,
+            "{} vs {want}",
+            db.energy_parts.compute
+        );
+        assert!(
+            db.energy_kwh.low < db.energy_kwh.central && db.energy_kwh.central < db.energy_kwh.high
+        );
+    }
+
+    #[test]
     fn unknown_instance_types_are_listed_not_dropped() {
         let e = run(
             "default",
