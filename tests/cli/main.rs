@@ -509,7 +509,15 @@ fn a_bad_estate_yaml_is_located() {
 fn unknown_ids_suggest_the_likely_node() {
     let r = sample(&["show", "system:corvid-revenue"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("did you mean `system:corvid-revenues`?"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `system:corvid-revenues`?"),
+        "{}",
+        r.stderr
+    );
     let r = sample(&["graph", "--focus", "system:gis-corporate"]);
-    assert!(r.stderr.contains("did you mean `system:corporate-gis`?"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `system:corporate-gis`?"),
+        "{}",
+        r.stderr
+    );
 }
