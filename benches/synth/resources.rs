@@ -1,9 +1,7 @@
 //! A model of `n` cloud and on-prem resources built in memory (no YAML), for
 //! benchmarking the carbon engine at scale.
 
-use estate::inventory::kinds::{
-    Metadata, Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec,
-};
+use estate::inventory::kinds::{Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec};
 use estate::inventory::{Kind, Spec};
 use estate::model::{Model, Node, Provenance};
 use serde_saphyr::{Location, Spanned};
@@ -47,43 +45,21 @@ pub fn model(n: usize, seed: u64) -> Model {
                 aws_regions[rng.usize(..aws_regions.len())],
             )
         };
-        let spec = ResourceSpec {
-            resource_type: ResourceType::Compute,
-            provider,
-            region: Some(spanned(region.to_string())),
-            site: None,
-            account: None,
-            instance_type: Some(t.to_string()),
-            count: None,
-            hours: Some(spanned(f64::from(730 * (1 + rng.u32(..12))))),
-            utilisation: rng.bool().then(|| spanned(rng.f64())),
-            storage: vec![StorageSpec {
-                class: if rng.bool() {
-                    StorageClass::Ssd
-                } else {
-                    StorageClass::Hdd
-                },
-                size_gb: f64::from(8 + rng.u32(..1000)),
-                replication: None,
-            }],
-            network_gb: Some(f64::from(rng.u32(..100))),
-            system: None,
-            cpu: None,
-            memory_gb: None,
-            drives: Vec::new(),
-            power: None,
-            measured_w: None,
-            rated_w: None,
-            host: None,
-            vcpus: None,
-            technologies: Vec::new(),
-            cost_centre: None,
-            public: None,
-            encrypted: None,
-            internet_facing: None,
-            external_id: None,
-            tags: Default::default(),
-        };
+        let mut spec = ResourceSpec::new(ResourceType::Compute, provider);
+        spec.region = Some(spanned(region.to_string()));
+        spec.instance_type = Some(t.to_string());
+        spec.hours = Some(spanned(f64::from(730 * (1 + rng.u32(..12)))));
+        spec.utilisation = rng.bool().then(|| spanned(rng.f64()));
+        spec.storage = vec![StorageSpec {
+            class: if rng.bool() {
+                StorageClass::Ssd
+            } else {
+                StorageClass::Hdd
+            },
+            size_gb: f64::from(8 + rng.u32(..1000)),
+            replication: None,
+        }];
+        spec.network_gb = Some(f64::from(rng.u32(..100)));
         let name = format!("r{i}");
         m.add_node(Node {
             id: format!("resource:{name}"),
@@ -98,7 +74,6 @@ pub fn model(n: usize, seed: u64) -> Model {
             spec: Some(Spec::Resource(Box::new(spec))),
             time: None,
         });
-        let _ = Metadata::named(&name);
     }
     m
 }

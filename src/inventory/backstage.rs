@@ -23,7 +23,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 use serde_saphyr::Spanned;
@@ -386,35 +385,7 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
             }
             "resource" => {
                 let rtype = e.spec_str("type").unwrap_or_default();
-                let mut s = ResourceSpec {
-                    resource_type: resource_type(&rtype),
-                    provider: provider_of(&rtype, e),
-                    region: None,
-                    site: None,
-                    account: None,
-                    instance_type: None,
-                    count: None,
-                    hours: None,
-                    utilisation: None,
-                    storage: Vec::new(),
-                    network_gb: None,
-                    system: None,
-                    cpu: None,
-                    memory_gb: None,
-                    drives: Vec::new(),
-                    power: None,
-                    measured_w: None,
-                    rated_w: None,
-                    host: None,
-                    vcpus: None,
-                    technologies: Vec::new(),
-                    cost_centre: None,
-                    public: None,
-                    encrypted: None,
-                    internet_facing: None,
-                    external_id: None,
-                    tags: IndexMap::new(),
-                };
+                let mut s = ResourceSpec::new(resource_type(&rtype), provider_of(&rtype, e));
                 if let Some(sys) = e.spec_str("system") {
                     s.system = resolve("system", &sys, "system", &[Kind::System], &mut metadata);
                 }

@@ -584,6 +584,41 @@ pub struct ResourceSpec {
     pub tags: IndexMap<String, String>,
 }
 
+impl ResourceSpec {
+    /// A resource of a type and provider with nothing else known (for importers and generators).
+    pub fn new(resource_type: ResourceType, provider: Provider) -> ResourceSpec {
+        ResourceSpec {
+            resource_type,
+            provider,
+            region: None,
+            site: None,
+            account: None,
+            instance_type: None,
+            count: None,
+            hours: None,
+            utilisation: None,
+            storage: Vec::new(),
+            network_gb: None,
+            system: None,
+            cpu: None,
+            memory_gb: None,
+            drives: Vec::new(),
+            power: None,
+            measured_w: None,
+            rated_w: None,
+            host: None,
+            vcpus: None,
+            technologies: Vec::new(),
+            cost_centre: None,
+            public: None,
+            encrypted: None,
+            internet_facing: None,
+            external_id: None,
+            tags: IndexMap::new(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceCategory {
