@@ -288,11 +288,16 @@ fn spend(
                     settings.period,
                     by,
                 ))?,
-                DataFormat::Json => print_json(&report::spend::to_json(
-                    &result,
-                    settings.period,
-                    &settings.currency,
-                ))?,
+                DataFormat::Json => {
+                    let mut j =
+                        report::spend::to_json(&result, settings.period, &settings.currency);
+                    j["converted"] = report::spend::converted(
+                        &result,
+                        &settings.currency,
+                        &settings.exchange_rates,
+                    );
+                    print_json(&j)?
+                }
                 DataFormat::Csv => print(&report::spend::to_csv(&result, by)?)?,
             };
         }

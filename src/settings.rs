@@ -36,6 +36,11 @@ pub struct EstateFile {
     /// Billing inputs: FOCUS exports and finance ledgers (paths relative to the estate directory).
     #[serde(default)]
     pub billing: Vec<crate::collect::billing::Input>,
+    /// Rates to convert other currencies into the estate's for a combined
+    /// total: `{ EUR: "0.8650" }` means 1 EUR = 0.8650 of the estate's currency.
+    /// Per-currency figures are always kept apart; conversion is only ever added beside them.
+    #[serde(default)]
+    pub exchange_rates: indexmap::IndexMap<String, crate::inventory::Money>,
 }
 
 /// A reporting period, both ends included.
@@ -88,6 +93,8 @@ pub struct Settings {
     pub factors_dir: Option<PathBuf>,
     /// Billing inputs with their resolved paths.
     pub billing: Vec<(crate::collect::billing::Input, PathBuf)>,
+    /// Currency → rate into the estate's currency.
+    pub exchange_rates: indexmap::IndexMap<String, rust_decimal::Decimal>,
 }
 
 /// Flags that override estate.yaml.
@@ -182,6 +189,11 @@ impl Settings {
         };
         Ok(Settings {
             billing,
+            exchange_rates: file
+                .exchange_rates
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_uppercase(), v.0))
+                .collect(),
             factors: o
                 .factors
                 .or(file.factors)

@@ -67,6 +67,38 @@ fn ledger_json(l: &Ledger) -> Value {
     })
 }
 
+/// Every currency's totals converted into `currency` with the user's rates, beside
+/// (never instead of) the per-currency figures; currencies with no rate are listed.
+pub fn converted(
+    spend: &Spend,
+    currency: &str,
+    rates: &indexmap::IndexMap<String, Decimal>,
+) -> Value {
+    let mut total = Cost::default();
+    let mut used = serde_json::Map::new();
+    let mut missing = Vec::new();
+    for (c, l) in &spend.currencies {
+        let rate = if c == currency {
+            Some(Decimal::ONE)
+        } else {
+            rates.get(c).copied()
+        };
+        match rate {
+            Some(r) => {
+                total += Cost {
+                    billed: l.total.billed * r,
+                    effective: l.total.effective * r,
+                };
+                if c != currency {
+                    used.insert(c.clone(), r.to_string().into());
+                }
+            }
+            None => missing.push(c.clone()),
+        }
+    }
+    json!({ "currency": currency, "total": cost_json(total), "rates": used, "not_converted": missing })
+}
+
 pub fn to_json(spend: &Spend, period: Period, currency: &str) -> Value {
     let empty = Ledger::default();
     let main = spend.currencies.get(currency).unwrap_or(&empty);
