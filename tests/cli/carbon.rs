@@ -440,3 +440,36 @@ fn every_cited_factor_can_be_shown_with_its_provenance() {
     assert_eq!(csv.code, 0);
     assert!(csv.stdout.starts_with("id,system,category,scope,method"));
 }
+
+#[test]
+fn a_zero_lifetime_in_a_factor_file_is_an_error_not_infinity() {
+    let dir = tempfile::tempdir().unwrap();
+    let factors = dir.path().join("carbon-factors/default");
+    std::fs::create_dir_all(&factors).unwrap();
+    let onprem = std::fs::read_to_string(root().join("carbon-factors/common/onprem.yaml")).unwrap();
+    let broken: String = onprem
+        .lines()
+        .map(|l| {
+            if l.starts_with("  lifetime_years:") {
+                "  lifetime_years: 0".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(factors.join("onprem.yaml"), broken).unwrap();
+    let r = run(estate()
+        .arg("--estate")
+        .arg(dir.path())
+        .arg("--inventory")
+        .arg(root().join("inventory"))
+        .arg("carbon"));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("`lifetime_years: 0`; it must be more than 0"),
+        "{}",
+        r.stderr
+    );
+}

@@ -533,6 +533,26 @@ pub fn load(
     let grid = read_grid(&mut reader);
     let devices = read_devices(&mut reader);
     let onprem = read_onprem(&mut reader);
+    // Embodied emissions are divided by lifetimes: a zero or negative one is an error, not infinity.
+    let lifetimes = devices
+        .iter()
+        .map(|(c, d)| (format!("devices.yaml: {c:?}"), d.lifetime_years))
+        .chain([("onprem.yaml: server".to_string(), onprem.lifetime_years)]);
+    for (what, years) in lifetimes {
+        if !(years > 0.0 && years.is_finite())
+            && reader
+                .files
+                .keys()
+                .any(|k| k.ends_with(what.split(':').next().unwrap_or("")))
+        {
+            reader.diagnostics.push(Diagnostic::error(
+                None,
+                format!(
+                    "bad factor file: {what} has `lifetime_years: {years}`; it must be more than 0"
+                ),
+            ));
+        }
+    }
     let (spend, spend_currency) = read_spend(&mut reader);
     if reader.diagnostics.errors() > 0 {
         return Err(reader.diagnostics);

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use super::{BadRow, Charge, open, parse_decimal};
+use super::{BadRow, Charge, parse_decimal};
 
 const REQUIRED: [&str; 4] = [
     "BilledCost",
@@ -93,20 +93,12 @@ pub fn read(
     visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, String> {
     let shown = path.display().to_string();
-    let reader = open(path, bar).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?
-        .clone();
+    let super::Opened {
+        mut csv,
+        headers,
+        lines,
+    } = super::open_csv(path, bar, false)?;
     let cols = Columns::of(&headers, &shown)?;
-    let lines = super::LineCounter::after_header(
-        csv.byte_headers()
-            .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?,
-    );
     let mut stats = rows(&mut csv, lines, &cols, file, &shown, visit);
     stats.bytes = csv.position().byte();
     Ok(stats)

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::focus::Stats;
-use super::{BadRow, Charge, open};
+use super::{BadRow, Charge};
 
 /// Ledger column names (each optional; the usual names are tried when absent).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -121,15 +121,11 @@ pub fn read(
     mut visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, String> {
     let shown = path.display().to_string();
-    let reader = open(path, bar).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?
-        .clone();
+    let super::Opened {
+        mut csv,
+        headers,
+        mut lines,
+    } = super::open_csv(path, bar, true)?;
     let find = |configured: &Option<String>,
                 usual: &[&str],
                 what: &str,
@@ -170,10 +166,6 @@ pub fn read(
     let invoice = find(&columns.invoice, INVOICE, "invoice", false)?.unwrap_or(usize::MAX);
     let mut stats = Stats::default();
     let mut record = csv::ByteRecord::new();
-    let mut lines = super::LineCounter::after_header(
-        csv.byte_headers()
-            .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?,
-    );
     while let Some(row) = super::next_row(&mut csv, &mut record, &mut lines, &shown, &mut stats.bad)
     {
         let Some(line) = row else { continue };

@@ -136,6 +136,35 @@ pub fn next_row<R: Read>(
     }
 }
 
+/// A CSV reader over a billing file, its header row, and the line counter
+/// for the records after it; `flexible` allows rows of differing lengths.
+pub struct Opened {
+    pub csv: csv::Reader<Box<dyn Read>>,
+    pub headers: csv::StringRecord,
+    pub lines: LineCounter,
+}
+
+pub fn open_csv(
+    path: &Path,
+    bar: &indicatif::ProgressBar,
+    flexible: bool,
+) -> Result<Opened, String> {
+    let shown = path.display();
+    let reader = open(path, bar).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(flexible)
+        .from_reader(reader);
+    let header_error = |e: csv::Error| format!("`{shown}`: cannot read the header row: {e}");
+    let headers = csv.headers().map_err(header_error)?.clone();
+    let lines = LineCounter::after_header(csv.byte_headers().map_err(header_error)?);
+    Ok(Opened {
+        csv,
+        headers,
+        lines,
+    })
+}
+
 /// Open a file for streaming, decompressing `.gz`; `bar` counts the bytes read from disk.
 pub fn open(path: &Path, bar: &indicatif::ProgressBar) -> std::io::Result<Box<dyn Read>> {
     let f = bar.wrap_read(std::fs::File::open(path)?);
