@@ -129,6 +129,34 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t, global = true)]
         format: DataFormat,
     },
+    /// Check the estate against the policy pack: findings by severity, with savings
+    Check {
+        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+        /// Only these rules (repeatable)
+        #[arg(long = "rule", value_name = "ID")]
+        rules: Vec<String>,
+        /// Leave out findings below this severity
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        severity_min: Option<SeverityArg>,
+        /// Exit 1 when a finding is at or above this severity
+        #[arg(long, value_enum, value_name = "SEVERITY", default_value = "high")]
+        fail_on: SeverityArg,
+        /// The date waivers and end-of-life dates are judged against (default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: CheckFormat,
+    },
+    /// The policy pack: list rules, explain one, refresh end-of-life data
+    Policies {
+        #[command(subcommand)]
+        action: PoliciesAction,
+        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        #[arg(long, global = true, value_name = "DIR")]
+        policies: Option<PathBuf>,
+    },
     /// The emission factors in use and where they come from
     Factors {
         #[command(subcommand)]
@@ -185,6 +213,56 @@ pub enum SpendView {
     },
     /// Ledger spend with technology suppliers the inventory does not know
     Shadow,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    /// Never (for `--fail-on`)
+    None,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Tables for people
+    #[default]
+    Table,
+    /// The JSON contract of DESIGN.md
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools
+    Sarif,
+    /// JUnit XML: a test case per rule
+    Junit,
+    /// Markdown, for a pull-request comment or a wiki
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PoliciesAction {
+    /// Every rule: id, severity, category, kinds, title
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// What a rule checks, its parameters and which nodes it applies to
+    Explain {
+        rule: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Refresh the endoflife.date snapshot (policies/endoflife/products.json) from its API
+    RefreshEol {
+        /// The endoflife.date site
+        #[arg(long, default_value = "https://endoflife.date", value_name = "URL")]
+        url: String,
+        /// Only these products (slugs); default every product in the snapshot
+        #[arg(long = "product", value_name = "SLUG")]
+        products: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

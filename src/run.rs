@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::assess::carbon;
+use crate::assess::policy;
 use crate::cli::{
-    Cli, ColorChoice, Command, DataFormat, FactorsAction, Format, GraphFormat, ImportSource,
-    SpendView,
+    CheckFormat, Cli, ColorChoice, Command, DataFormat, FactorsAction, Format, GraphFormat,
+    ImportSource, PoliciesAction, SeverityArg, SpendView,
 };
 use crate::diagnostic::{Diagnostics, Sources};
 use crate::inventory::{self, Kind, backstage};
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         period: cli.global.period.clone(),
         factors: None,
         billing: Vec::new(),
+        policies: None,
     };
     match cli.command {
         Command::Completions { shell } => {
@@ -159,6 +161,180 @@ pub fn run(cli: Cli) -> Result<u8> {
                 return Ok(BAD_INPUT);
             };
             spend(&settings, &model, view, by, allow_bad_rows, format, &out)
+        }
+        Command::Check {
+            policies,
+            rules,
+            severity_min,
+            fail_on,
+            as_of,
+            format,
+        } => {
+            let o = Overrides {
+                policies,
+                ..overrides(None)
+            };
+            let today = match as_of_date(as_of.as_deref()) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: --as-of: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let Some((settings, model)) = load_model(o, &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let mut pack_sources = Sources::default();
+            let Some(mut pack) = load_pack(&settings, &mut pack_sources, &out) else {
+                return Ok(BAD_INPUT);
+            };
+            if !rules.is_empty() {
+                let unknown: Vec<&String> = rules
+                    .iter()
+                    .filter(|r| !pack.rules.iter().any(|x| &x.id == *r))
+                    .collect();
+                if !unknown.is_empty() {
+                    eprintln!(
+                        "error: no rule {}; `estate policies list` lists them",
+                        unknown
+                            .iter()
+                            .map(|r| format!("`{r}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    return Ok(BAD_INPUT);
+                }
+                pack.rules.retain(|r| rules.contains(&r.id));
+            }
+            let Some(assessed) = assess(&settings, model, today, &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let mut outcome = policy::check(&assessed.facts, &pack);
+            if let Some(min) = severity(severity_min) {
+                outcome.findings.retain(|f| f.severity >= min);
+                outcome.waived.retain(|f| f.severity >= min);
+            }
+            let sources = &assessed.facts.model.sources;
+            for e in &outcome.errors {
+                let at = e
+                    .loc
+                    .map(|l| format!("{}: ", pack_sources.describe(l)))
+                    .unwrap_or_default();
+                eprintln!(
+                    "error: {at}rule `{}` on `{}`: `{}`: {}",
+                    e.rule, e.id, e.expression, e.message
+                );
+            }
+            match format {
+                CheckFormat::Table => print(&report::check::render_table(&outcome))?,
+                CheckFormat::Json => print_json(&report::check::to_json(&outcome, sources))?,
+                CheckFormat::Sarif => print_json(&report::check::to_sarif(
+                    &outcome,
+                    &pack,
+                    sources,
+                    &settings.estate_dir,
+                ))?,
+                CheckFormat::Junit => print(&report::check::to_junit(&outcome, &pack))?,
+                CheckFormat::Markdown => {
+                    print(&report::check::to_markdown(&outcome, &settings.name))?
+                }
+            };
+            if !outcome.errors.is_empty() {
+                eprintln!(
+                    "error: {} evaluation error(s): the policy pack needs fixing",
+                    outcome.errors.len()
+                );
+                return Ok(BAD_INPUT);
+            }
+            let failing = severity(Some(fail_on))
+                .is_some_and(|min| outcome.worst().is_some_and(|w| w >= min));
+            Ok(if failing { FINDINGS } else { OK })
+        }
+        Command::Policies { action, policies } => {
+            let o = Overrides {
+                policies,
+                ..overrides(None)
+            };
+            let Some(settings) = settings(o, &out) else {
+                return Ok(BAD_INPUT);
+            };
+            let mut pack_sources = Sources::default();
+            match action {
+                PoliciesAction::List { format } => {
+                    let Some(pack) = load_pack(&settings, &mut pack_sources, &out) else {
+                        return Ok(BAD_INPUT);
+                    };
+                    match format {
+                        Format::Table => print(&report::check::rules_table(&pack)),
+                        Format::Json => print_json(&serde_json::json!({
+                            "rules": pack.rules.iter().map(|r| report::check::rule_json(r, 0)).collect::<Vec<_>>(),
+                            "waivers": pack.waivers.iter().map(|w| serde_json::json!({
+                                "name": w.name, "rule": w.rule, "node": w.node, "reason": w.reason,
+                                "approver": w.approver, "expires": w.expires.to_string(),
+                            })).collect::<Vec<_>>(),
+                        })),
+                    }
+                }
+                PoliciesAction::Explain { rule, format } => {
+                    let Some(pack) = load_pack(&settings, &mut pack_sources, &out) else {
+                        return Ok(BAD_INPUT);
+                    };
+                    let Some(r) = pack.rules.iter().find(|r| r.id == rule) else {
+                        let ids = pack.rules.iter().map(|r| r.id.as_str());
+                        let hint = crate::inventory::scalar::did_you_mean(&rule, ids)
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default();
+                        eprintln!("error: no rule `{rule}`{hint}");
+                        return Ok(BAD_INPUT);
+                    };
+                    // How many nodes it applies to, when the inventory loads.
+                    let inv = inventory::load(&settings.inventory);
+                    let (model, _) = model::build(inv);
+                    let applies = model
+                        .graph
+                        .node_weights()
+                        .filter(|n| r.kinds.contains(&policy::pack::Target::Kind(n.kind)))
+                        .count()
+                        + usize::from(r.kinds.contains(&policy::pack::Target::Estate));
+                    match format {
+                        Format::Table => print(&report::check::explain(r, applies, &pack_sources)),
+                        Format::Json => print_json(&report::check::rule_json(r, applies)),
+                    }
+                }
+                PoliciesAction::RefreshEol { url, products } => {
+                    let path = settings
+                        .policies_dir
+                        .join("endoflife")
+                        .join("products.json");
+                    let mut eol = match policy::eol::Eol::load(&settings.policies_dir) {
+                        Ok(e) => e,
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            return Ok(BAD_INPUT);
+                        }
+                    };
+                    let today = chrono::Local::now().date_naive();
+                    let r = policy::eol::refresh(&mut eol.snapshot, &url, &products, today);
+                    for (slug, e) in &r.failed {
+                        eprintln!("warning: {slug}: {e} (kept the previous data)");
+                    }
+                    if r.updated.is_empty() {
+                        eprintln!("error: no product could be refreshed from {url}");
+                        return Ok(BAD_INPUT);
+                    }
+                    let text = serde_json::to_string_pretty(&eol.snapshot)? + "\n";
+                    crate::output::write_atomic(&path, text.as_bytes())
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    println!(
+                        "{}: {} product(s) refreshed ({} cycles), {} failed",
+                        path.display(),
+                        r.updated.len(),
+                        r.cycles,
+                        r.failed.len()
+                    );
+                    Ok(if r.failed.is_empty() { OK } else { FINDINGS })
+                }
+            }
         }
         Command::Factors { action, set } => {
             let o = Overrides {
@@ -367,6 +543,129 @@ fn spend(
         return Ok(BAD_INPUT);
     }
     Ok(OK)
+}
+
+/// `--as-of` or today.
+fn as_of_date(text: Option<&str>) -> Result<chrono::NaiveDate, String> {
+    match text {
+        Some(t) => crate::inventory::Date::parse(t).map(|d| d.0),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+fn severity(s: Option<SeverityArg>) -> Option<policy::Severity> {
+    use policy::Severity as S;
+    match s? {
+        SeverityArg::Info => Some(S::Info),
+        SeverityArg::Low => Some(S::Low),
+        SeverityArg::Medium => Some(S::Medium),
+        SeverityArg::High => Some(S::High),
+        SeverityArg::Critical => Some(S::Critical),
+        SeverityArg::None => None,
+    }
+}
+
+/// The policy pack; `None` after printing why not.
+fn load_pack(settings: &Settings, sources: &mut Sources, out: &Output) -> Option<policy::Pack> {
+    let (pack, ds) = policy::pack::load(&settings.policies_dir, &settings.policies, sources);
+    out.diagnostics(&ds, sources, false);
+    if ds.errors() > 0 {
+        eprintln!(
+            "error: the policy pack has {} error(s); nothing was checked",
+            ds.errors()
+        );
+        return None;
+    }
+    Some(pack)
+}
+
+/// What the assess stage produced: carbon, spend (when billing is configured)
+/// and the facts policies evaluate against.
+pub struct Assessed {
+    pub facts: std::sync::Arc<policy::Facts>,
+    pub carbon: carbon::Estimate,
+    pub spend: Option<crate::assess::spend::Spend>,
+}
+
+/// Run carbon and spend over the model and gather the facts policies need.
+fn assess(
+    settings: &Settings,
+    model: Model,
+    today: chrono::NaiveDate,
+    out: &Output,
+) -> Result<Option<Assessed>> {
+    let Some(set) = factor_set(settings, out) else {
+        return Ok(None);
+    };
+    let eol = match policy::eol::Eol::load(&settings.policies_dir) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(None);
+        }
+    };
+    let ctx = carbon::Context::new(&model, &set, settings.period, &settings.currency);
+    let est = carbon::estimate(&ctx);
+    let grids: Vec<(String, String, f64)> = crate::model::regions::all()
+        .filter_map(|r| {
+            let p = crate::inventory::kinds::Provider::parse(&r.provider)?;
+            let g = carbon::cloud::region_grid(&ctx, p, &r.region).ok()?;
+            Some((
+                r.provider.clone(),
+                r.region.clone(),
+                g.generation.central + g.td.central,
+            ))
+        })
+        .collect();
+    let spend = if settings.billing.is_empty() {
+        None
+    } else {
+        match crate::assess::spend::assess(
+            &model,
+            &settings.billing,
+            settings.period,
+            &settings.currency,
+        ) {
+            Ok(s) => {
+                if !s.bad_rows.is_empty() && !out.quiet {
+                    eprintln!(
+                        "warning: {} billing row(s) could not be read; `estate spend` lists them",
+                        s.bad_rows.len()
+                    );
+                }
+                Some(s)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(None);
+            }
+        }
+    };
+    let model = std::sync::Arc::new(model);
+    let mut facts = policy::Facts::new(model, &settings.name, today, &settings.currency, eol);
+    facts.add_carbon(&est, carbon::Basis::Location);
+    if let Some(s) = &spend {
+        facts.add_spend(s);
+    }
+    facts.add_contracts(settings.period);
+    facts.add_grids(grids);
+    for idx in facts.model.nodes_of(crate::inventory::Kind::DeviceFleet) {
+        let n = &facts.model.graph[idx];
+        if let Some(crate::inventory::Spec::DeviceFleet(d)) = &n.spec {
+            let years = match &d.lifetime {
+                Some(l) => Some(l.years()),
+                None => set.devices.get(&d.category).map(|f| f.lifetime_years),
+            };
+            if let Some(y) = years {
+                facts.lifetimes.insert(n.id.clone(), y);
+            }
+        }
+    }
+    Ok(Some(Assessed {
+        facts: std::sync::Arc::new(facts),
+        carbon: est,
+        spend,
+    }))
 }
 
 /// The factor set the settings name; `None` after printing why not.

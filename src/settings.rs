@@ -41,6 +41,9 @@ pub struct EstateFile {
     /// Per-currency figures are always kept apart; conversion is only ever added beside them.
     #[serde(default)]
     pub exchange_rates: indexmap::IndexMap<String, crate::inventory::Money>,
+    /// The policy pack: its directory, parameter overrides, rules switched off.
+    #[serde(default)]
+    pub policies: crate::assess::policy::pack::Settings,
 }
 
 /// A reporting period, both ends included.
@@ -95,6 +98,9 @@ pub struct Settings {
     pub billing: Vec<(crate::collect::billing::Input, PathBuf)>,
     /// Currency → rate into the estate's currency.
     pub exchange_rates: indexmap::IndexMap<String, rust_decimal::Decimal>,
+    /// The policy pack's directory.
+    pub policies_dir: PathBuf,
+    pub policies: crate::assess::policy::pack::Settings,
 }
 
 /// Flags that override estate.yaml.
@@ -107,6 +113,8 @@ pub struct Overrides {
     pub factors: Option<String>,
     /// `--billing FILE`s: used instead of estate.yaml's `billing:` when given.
     pub billing: Vec<PathBuf>,
+    /// `--policies DIR`.
+    pub policies: Option<PathBuf>,
 }
 
 impl Settings {
@@ -187,7 +195,12 @@ impl Settings {
                 })
                 .collect()
         };
+        let policies_dir = o
+            .policies
+            .unwrap_or_else(|| from_file(file.policies.dir.clone(), "policies"));
         Ok(Settings {
+            policies_dir,
+            policies: file.policies,
             billing,
             exchange_rates: file
                 .exchange_rates

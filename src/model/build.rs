@@ -366,16 +366,28 @@ fn add_regions(model: &mut Model) {
             continue;
         };
         let id = format!("region:{}:{}", r.provider.as_str(), region.value);
+        let info = super::regions::lookup(r.provider.as_str(), &region.value);
         let region_idx = match model.get(&id) {
             Some(i) => i,
             None => model.add_node(Node {
                 id: id.clone(),
                 kind: Kind::Region,
                 name: format!("{}:{}", r.provider.as_str(), region.value),
-                title: Some(format!("{} {}", r.provider.as_str(), region.value)),
+                title: Some(match info {
+                    Some(i) => format!("{} {} ({})", r.provider.as_str(), region.value, i.location),
+                    None => format!("{} {}", r.provider.as_str(), region.value),
+                }),
                 description: None,
                 tags: Vec::new(),
-                labels: Default::default(),
+                labels: info
+                    .map(|i| {
+                        [("country", &i.country), ("jurisdiction", &i.jurisdiction)]
+                            .into_iter()
+                            .filter(|(_, v)| !v.is_empty())
+                            .map(|(k, v)| (k.to_string(), v.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 annotations: Default::default(),
                 provenance: Provenance {
                     source: "derived".into(),

@@ -10,6 +10,7 @@
 pub mod build;
 pub mod mapping;
 pub mod query;
+pub mod regions;
 
 use std::collections::HashMap;
 
@@ -41,6 +42,26 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
+    pub const ALL: [EdgeKind; 12] = [
+        EdgeKind::OwnedBy,
+        EdgeKind::PartOf,
+        EdgeKind::Supports,
+        EdgeKind::DependsOn,
+        EdgeKind::IntegratesWith,
+        EdgeKind::RunsOn,
+        EdgeKind::HostedIn,
+        EdgeKind::SuppliedBy,
+        EdgeKind::CoveredBy,
+        EdgeKind::Uses,
+        EdgeKind::Holds,
+        EdgeKind::ChargedTo,
+    ];
+
+    /// The kind named by its snake_case name (`depends_on`).
+    pub fn parse(name: &str) -> Option<EdgeKind> {
+        EdgeKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EdgeKind::OwnedBy => "owned_by",

@@ -3,6 +3,7 @@
 //! other than templates; they take the model and what was assessed of it.
 
 pub mod carbon;
+pub mod check;
 pub mod graph;
 pub mod show;
 pub mod spend;

@@ -8,6 +8,7 @@ use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
 
 mod carbon;
+mod policies;
 mod spend;
 
 pub fn root() -> PathBuf {

@@ -143,6 +143,9 @@ pub struct Ledger {
     pub by_domain: BTreeMap<String, Cost>,
     pub by_provider: BTreeMap<String, Cost>,
     pub by_service: BTreeMap<String, Cost>,
+    /// Billing-export spend by inventory resource (lines matched by resource id); not in the JSON contract.
+    #[serde(skip)]
+    pub by_resource: BTreeMap<String, Cost>,
     /// Unallocated spend by `provider / account / service` (or `supplier`) and reason.
     pub unallocated_by: BTreeMap<String, Cost>,
 }
@@ -569,6 +572,9 @@ pub fn assess(
             *ledger.by_provider.entry("(ledger)".into()).or_default() += line.cost;
             *ledger.by_service.entry("(ledger)".into()).or_default() += line.cost;
         }
+        if let Some(r) = &outcome.resource {
+            *ledger.by_resource.entry(r.clone()).or_default() += line.cost;
+        }
         if outcome.systems.is_empty() {
             balance.unallocated += line.cost;
             ledger.unallocated += line.cost;
@@ -701,6 +707,8 @@ struct Outcome {
     shadow: Option<String>,
     /// A ledger invoice whose detail is in a billing export of this run.
     detailed_elsewhere: bool,
+    /// The inventory resource the line's resource id matched.
+    resource: Option<String>,
 }
 
 #[derive(Default)]
@@ -898,14 +906,6 @@ impl<'a> Attributor<'a> {
                 or_none(&key.service)
             )
         };
-        let done = |systems: Vec<(String, f64)>, why: &str| Outcome {
-            systems,
-            supplier: supplier.clone(),
-            cost_centre: cost_centre.clone(),
-            unallocated_as: unallocated_as(why),
-            shadow: None,
-            detailed_elsewhere: false,
-        };
         // 1. The resource, by id.
         let node = (!key.resource_id.is_empty())
             .then(|| {
@@ -914,6 +914,20 @@ impl<'a> Attributor<'a> {
                     .or_else(|| self.by_name.get(id_name(&key.resource_id)))
             })
             .flatten();
+        // The inventory resource the line is for (by id, else by its name), for
+        // per-resource spend; attribution below still goes by id, then mapping rules.
+        let resource = node
+            .or_else(|| self.by_name.get(key.resource_name.as_str()))
+            .map(|i| self.model.graph[*i].id.clone());
+        let done = |systems: Vec<(String, f64)>, why: &str| Outcome {
+            systems,
+            supplier: supplier.clone(),
+            cost_centre: cost_centre.clone(),
+            unallocated_as: unallocated_as(why),
+            shadow: None,
+            detailed_elsewhere: false,
+            resource: resource.clone(),
+        };
         if let Some(idx) = node {
             // A resource several systems run on is shared evenly among them.
             let systems: Vec<(String, f64)> = self
@@ -1021,6 +1035,7 @@ impl<'a> Attributor<'a> {
                 unallocated_as: format!("{} — {bucket}", key.supplier),
                 shadow,
                 detailed_elsewhere: false,
+                resource: None,
             };
         };
         let idx = self.model.get(&supplier);
@@ -1066,6 +1081,7 @@ impl<'a> Attributor<'a> {
             cost_centre,
             unallocated_as,
             shadow: None,
+            resource: None,
         }
     }
 }

@@ -1,0 +1,712 @@
+//! Reading a policy pack: `kind: Policy` documents (rules) and `kind: Waiver`
+//! documents (exceptions) from YAML files under a directory, compiled into
+//! CEL programs with every problem located at its file:line:col.
+//!
+//! A rule's thresholds are its `params`; an estate overrides them in
+//! estate.yaml (`policies: { params: { RULE: { NAME: VALUE } } }`) without
+//! copying the rule, and may switch rules off (`disabled: [RULE]`).
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::{Category, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Loc, Sources};
+use crate::inventory::{Date, Kind};
+
+/// What a rule applies to: nodes of a kind, or the estate as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Kind(Kind),
+    Estate,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Kind(k) => k.as_str(),
+            Target::Estate => super::ESTATE,
+        }
+    }
+}
+
+/// A compiled CEL expression and where it was written.
+pub struct Expr {
+    pub source: String,
+    pub program: cel::Program,
+    pub loc: Option<Loc>,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+/// A piece of a message template: text, or `{{ expression }}`.
+#[derive(Debug)]
+pub enum Part {
+    Text(String),
+    Expr(Expr),
+}
+
+#[derive(Debug, Default)]
+pub struct SavingsExpr {
+    pub amount: Option<Expr>,
+    pub co2e_kg: Option<Expr>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// The policy (document) it belongs to.
+    pub policy: String,
+    pub kinds: Vec<Target>,
+    pub severity: Severity,
+    pub category: Category,
+    pub when: Option<Expr>,
+    pub require: Expr,
+    pub message: Vec<Part>,
+    pub remediation: Option<String>,
+    pub savings: Option<SavingsExpr>,
+    /// Parameters after the estate's overrides, and as CEL's `params`.
+    pub params: IndexMap<String, serde_json::Value>,
+    pub params_value: cel::Value,
+    /// Parameters the estate overrode.
+    pub overridden: Vec<String>,
+    pub references: Vec<String>,
+    pub loc: Option<Loc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    pub name: String,
+    pub rule: String,
+    pub node: String,
+    pub reason: String,
+    pub approver: String,
+    pub expires: Date,
+    pub loc: Option<Loc>,
+    /// Where its `rule` is written.
+    pub rule_loc: Option<Loc>,
+}
+
+#[derive(Debug, Default)]
+pub struct Pack {
+    pub rules: Vec<Rule>,
+    pub waivers: Vec<Waiver>,
+    pub files: usize,
+}
+
+/// estate.yaml's `policies:` section.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The pack's directory, relative to the estate (default `policies`).
+    #[serde(default)]
+    pub dir: Option<std::path::PathBuf>,
+    /// Rule id → parameter → value.
+    #[serde(default)]
+    pub params: IndexMap<String, IndexMap<String, serde_json::Value>>,
+    /// Rules not to run.
+    #[serde(default)]
+    pub disabled: Vec<String>,
+}
+
+// --- the YAML ---------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Doc {
+    #[serde(rename = "apiVersion")]
+    api_version: Spanned<String>,
+    kind: Spanned<String>,
+    metadata: Metadata,
+    #[allow(dead_code)]
+    spec: serde::de::IgnoredAny,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Metadata {
+    name: Spanned<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    labels: IndexMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicySpec {
+    rules: Vec<RuleDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDoc {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    kinds: Vec<Spanned<String>>,
+    #[serde(default)]
+    when: Option<Spanned<String>>,
+    require: Spanned<String>,
+    severity: Severity,
+    category: Category,
+    message: Spanned<String>,
+    #[serde(default)]
+    remediation: Option<String>,
+    #[serde(default)]
+    params: IndexMap<String, serde_json::Value>,
+    #[serde(default)]
+    savings: Option<SavingsDoc>,
+    #[serde(default)]
+    references: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavingsDoc {
+    #[serde(default)]
+    amount: Option<Spanned<String>>,
+    #[serde(default)]
+    co2e_kg: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaiverSpec {
+    rule: Spanned<String>,
+    node: Spanned<String>,
+    reason: String,
+    approver: String,
+    expires: Spanned<String>,
+}
+
+/// The CEL environment rules compile against: the standard library plus the
+/// strings, lists and math extensions.
+pub fn env() -> Arc<cel::Env> {
+    static ENV: OnceLock<Arc<cel::Env>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = cel::Env::stdlib();
+        for ext in [
+            cel::extensions::strings,
+            cel::extensions::lists,
+            cel::extensions::math,
+        ] {
+            env.add_extension(ext)
+                .expect("extensions declare distinct names");
+        }
+        Arc::new(env)
+    })
+    .clone()
+}
+
+/// Read every `*.yaml` file under `dir` (sorted) into a pack.
+pub fn load(dir: &Path, settings: &Settings, sources: &mut Sources) -> (Pack, Diagnostics) {
+    let mut ds = Diagnostics::default();
+    let mut pack = Pack::default();
+    if !dir.is_dir() {
+        ds.push(
+            Diagnostic::error(
+                None,
+                format!("policy directory `{}` not found", dir.display()),
+            )
+            .with_help(
+                "give it with `--policies DIR`, or set `policies: { dir: … }` in estate.yaml",
+            ),
+        );
+        return (pack, ds);
+    }
+    let files: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            matches!(
+                e.path().extension().and_then(|x| x.to_str()),
+                Some("yaml" | "yml")
+            )
+        })
+        .map(|e| e.into_path())
+        .collect();
+    for path in files {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                ds.push(Diagnostic::error(
+                    None,
+                    format!("cannot read `{}`: {e}", path.display()),
+                ));
+                continue;
+            }
+        };
+        pack.files += 1;
+        let file = sources.add(path.clone(), text.clone().into());
+        for (offset, doc) in crate::inventory::load::split_documents(&text) {
+            read_doc(file, offset, doc, settings, &mut pack, &mut ds);
+        }
+    }
+    // Duplicate rule ids.
+    let mut seen: IndexMap<&str, Option<Loc>> = IndexMap::new();
+    for r in &pack.rules {
+        if let Some(first) = seen.get(r.id.as_str()) {
+            let at = first
+                .map(|l| format!(" (first at line {})", l.line))
+                .unwrap_or_default();
+            ds.push(Diagnostic::error(
+                r.loc,
+                format!("rule `{}` is declared twice{at}", r.id),
+            ));
+        } else {
+            seen.insert(&r.id, r.loc);
+        }
+    }
+    for w in &pack.waivers {
+        if !seen.contains_key(w.rule.as_str()) {
+            let ids: Vec<&str> = seen.keys().copied().collect();
+            ds.push(
+                Diagnostic::error(
+                    w.rule_loc,
+                    format!("waiver `{}`: no rule `{}`", w.name, w.rule),
+                )
+                .maybe_help(suggest(&w.rule, ids.iter().copied())),
+            );
+        }
+    }
+    for (rule, _) in &settings.params {
+        if !seen.contains_key(rule.as_str()) {
+            ds.push(Diagnostic::error(
+                None,
+                format!("estate.yaml: policies.params names no rule `{rule}`"),
+            ));
+        }
+    }
+    for rule in &settings.disabled {
+        if !seen.contains_key(rule.as_str()) {
+            ds.push(Diagnostic::warning(
+                None,
+                format!("estate.yaml: policies.disabled names no rule `{rule}`"),
+            ));
+        }
+    }
+    pack.rules.retain(|r| !settings.disabled.contains(&r.id));
+    (pack, ds)
+}
+
+fn read_doc(
+    file: u32,
+    offset: u32,
+    text: &str,
+    settings: &Settings,
+    pack: &mut Pack,
+    ds: &mut Diagnostics,
+) {
+    let at = |s: serde_saphyr::Location| Loc::from_yaml(file, offset, s);
+    let doc: Doc = match serde_saphyr::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let mut d = crate::diagnostic::yaml_error(&e, file);
+            if let Some(l) = d.loc.as_mut() {
+                l.line += offset;
+            }
+            ds.push(d);
+            return;
+        }
+    };
+    if doc.api_version.value != crate::inventory::load::API_VERSION {
+        ds.push(Diagnostic::error(
+            at(doc.api_version.referenced),
+            format!(
+                "unknown apiVersion `{}`: expected `{}`",
+                doc.api_version.value,
+                crate::inventory::load::API_VERSION
+            ),
+        ));
+        return;
+    }
+    let policy = doc.metadata.name.value.clone();
+    // The spec was read as plain data; read it again as its kind's struct from
+    // the document text so locations stay exact.
+    match doc.kind.value.as_str() {
+        "Policy" => {
+            let spec: PolicySpec = match spec_of(text) {
+                Ok(s) => s,
+                Err(e) => {
+                    ds.push(located(e, file, offset));
+                    return;
+                }
+            };
+            for r in spec.rules {
+                if let Some(rule) = compile_rule(r, &policy, file, offset, settings, ds) {
+                    pack.rules.push(rule);
+                }
+            }
+        }
+        "Waiver" => {
+            let spec: WaiverSpec = match spec_of(text) {
+                Ok(s) => s,
+                Err(e) => {
+                    ds.push(located(e, file, offset));
+                    return;
+                }
+            };
+            let expires = match Date::parse(&spec.expires.value) {
+                Ok(d) => d,
+                Err(e) => {
+                    ds.push(Diagnostic::error(
+                        at(spec.expires.referenced),
+                        format!("expires: {e}"),
+                    ));
+                    return;
+                }
+            };
+            pack.waivers.push(Waiver {
+                name: doc.metadata.name.value.clone(),
+                rule_loc: at(spec.rule.referenced),
+                rule: spec.rule.value,
+                node: spec.node.value,
+                reason: spec.reason,
+                approver: spec.approver,
+                expires,
+                loc: at(doc.metadata.name.referenced),
+            });
+        }
+        other => ds.push(
+            Diagnostic::error(
+                at(doc.kind.referenced),
+                format!("unknown kind `{other}` in a policy file: expected Policy or Waiver"),
+            )
+            .maybe_help(suggest(other, ["Policy", "Waiver"])),
+        ),
+    }
+}
+
+/// The `spec` of a document, deserialized on its own with locations relative to the document.
+fn spec_of<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Envelope<T> {
+        #[serde(rename = "apiVersion")]
+        api_version: serde::de::IgnoredAny,
+        kind: serde::de::IgnoredAny,
+        metadata: serde::de::IgnoredAny,
+        spec: T,
+    }
+    serde_saphyr::from_str::<Envelope<T>>(text).map(|e| e.spec)
+}
+
+fn located(e: serde_saphyr::Error, file: u32, offset: u32) -> Diagnostic {
+    let mut d = crate::diagnostic::yaml_error(&e, file);
+    if let Some(l) = d.loc.as_mut() {
+        l.line += offset;
+    }
+    d
+}
+
+fn compile_rule(
+    r: RuleDoc,
+    policy: &str,
+    file: u32,
+    offset: u32,
+    settings: &Settings,
+    ds: &mut Diagnostics,
+) -> Option<Rule> {
+    let at = |s: serde_saphyr::Location| Loc::from_yaml(file, offset, s);
+    let id = r.id.value.clone();
+    let mut ok = true;
+    if !crate::inventory::scalar::valid_name(&id) {
+        ds.push(Diagnostic::error(
+            at(r.id.referenced),
+            format!("rule id `{id}`: use lowercase letters, digits and `-`"),
+        ));
+        ok = false;
+    }
+    let mut kinds = Vec::new();
+    for k in &r.kinds {
+        if k.value == super::ESTATE {
+            kinds.push(Target::Estate);
+        } else if let Some(kind) =
+            Kind::from_name(&k.value).or((k.value == "Region").then_some(Kind::Region))
+        {
+            kinds.push(Target::Kind(kind));
+        } else {
+            let names: Vec<&str> = Kind::DECLARABLE
+                .iter()
+                .map(|k| k.as_str())
+                .chain(["Region", super::ESTATE])
+                .collect();
+            ds.push(
+                Diagnostic::error(
+                    at(k.referenced),
+                    format!("rule `{id}`: unknown kind `{}`", k.value),
+                )
+                .maybe_help(suggest(&k.value, names.iter().copied())),
+            );
+            ok = false;
+        }
+    }
+    if kinds.is_empty() && ok {
+        ds.push(Diagnostic::error(
+            at(r.id.referenced),
+            format!("rule `{id}` applies to no kinds: list them under `kinds`"),
+        ));
+        ok = false;
+    }
+    let mut expr_errors = Vec::new();
+    let mut compile = |s: &Spanned<String>, what: &str| -> Option<Expr> {
+        match compile_expr(&s.value, at(s.referenced)) {
+            Ok(e) => Some(e),
+            Err(d) => {
+                expr_errors.push(Diagnostic::error(
+                    d.0,
+                    format!("rule `{id}`, {what}: {}", d.1),
+                ));
+                None
+            }
+        }
+    };
+    let when = r.when.as_ref().map(|w| compile(w, "when"));
+    let require = compile(&r.require, "require");
+    let mut message = Vec::new();
+    match split_template(&r.message.value) {
+        Ok(parts) => {
+            for (is_expr, text) in parts {
+                if is_expr {
+                    let s = Spanned {
+                        value: text,
+                        referenced: r.message.referenced,
+                        defined: r.message.defined,
+                    };
+                    match compile(&s, "message") {
+                        Some(e) => message.push(Part::Expr(e)),
+                        None => ok = false,
+                    }
+                } else {
+                    message.push(Part::Text(text));
+                }
+            }
+        }
+        Err(e) => {
+            ds.push(Diagnostic::error(
+                at(r.message.referenced),
+                format!("rule `{id}`, message: {e}"),
+            ));
+            ok = false;
+        }
+    }
+    let savings = r.savings.as_ref().map(|s| SavingsExpr {
+        amount: s.amount.as_ref().and_then(|a| compile(a, "savings.amount")),
+        co2e_kg: s
+            .co2e_kg
+            .as_ref()
+            .and_then(|a| compile(a, "savings.co2e_kg")),
+    });
+    ds.extend(expr_errors);
+    if let (Some(s), Some(doc)) = (&savings, &r.savings)
+        && (s.amount.is_none() != doc.amount.is_none()
+            || s.co2e_kg.is_none() != doc.co2e_kg.is_none())
+    {
+        ok = false;
+    }
+    let when = match when {
+        Some(None) => {
+            ok = false;
+            None
+        }
+        Some(Some(e)) => Some(e),
+        None => None,
+    };
+    let mut params = r.params.clone();
+    let mut overridden = Vec::new();
+    if let Some(over) = settings.params.get(&id) {
+        for (k, v) in over {
+            if !params.contains_key(k) {
+                ds.push(
+                    Diagnostic::error(
+                        None,
+                        format!(
+                            "estate.yaml: policies.params.{id}: the rule has no parameter `{k}`"
+                        ),
+                    )
+                    .maybe_help(suggest(k, r.params.keys().map(String::as_str))),
+                );
+                ok = false;
+                continue;
+            }
+            params.insert(k.clone(), v.clone());
+            overridden.push(k.clone());
+        }
+    }
+    let require = require?;
+    if !ok {
+        return None;
+    }
+    let params_value = super::host::json_to_cel(&serde_json::Value::Object(
+        params.clone().into_iter().collect(),
+    ))
+    .unwrap_or_else(|| {
+        cel::Value::Map(cel::objects::Map::from(std::collections::HashMap::<
+            String,
+            cel::Value,
+        >::new()))
+    });
+    Some(Rule {
+        id,
+        title: r.title,
+        description: r.description,
+        policy: policy.to_string(),
+        kinds,
+        severity: r.severity,
+        category: r.category,
+        when,
+        require,
+        message,
+        remediation: r.remediation,
+        savings,
+        params,
+        params_value,
+        overridden,
+        references: r.references,
+        loc: at(r.id.referenced),
+    })
+}
+
+/// Compile one expression; unknown functions are caught here, not per node.
+fn compile_expr(source: &str, loc: Option<Loc>) -> Result<Expr, (Option<Loc>, String)> {
+    let env = env();
+    let program = match env.compile(source) {
+        Ok(p) => p,
+        Err(errs) => {
+            let first = errs.errors.first();
+            let loc = match (loc, first) {
+                (Some(l), Some(e)) => {
+                    let line = e.pos.0.max(1) as u32;
+                    Some(Loc {
+                        line: l.line + line - 1,
+                        column: if line == 1 {
+                            l.column + e.pos.1.max(0) as u32
+                        } else {
+                            e.pos.1.max(0) as u32 + 1
+                        },
+                        ..l
+                    })
+                }
+                (l, _) => l,
+            };
+            let msg = first
+                .map(|e| e.msg.clone())
+                .unwrap_or_else(|| errs.to_string());
+            return Err((loc, format!("invalid CEL `{source}`: {msg}")));
+        }
+    };
+    for f in program.references().functions() {
+        if !is_known_function(f) {
+            let known = super::host::FUNCTIONS.iter().map(|(n, _)| *n);
+            return Err((loc, format!("`{source}`: unknown function `{f}`"))).map_err(|(l, m)| {
+                let help = suggest(f, known)
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                (l, format!("{m}{help}"))
+            });
+        }
+    }
+    Ok(Expr {
+        source: source.to_string(),
+        program,
+        loc,
+    })
+}
+
+fn is_known_function(name: &str) -> bool {
+    const MACROS: [&str; 7] = ["has", "all", "exists", "exists_one", "map", "filter", "dyn"];
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        || name.starts_with('_')
+        || MACROS.contains(&name)
+        || super::host::FUNCTIONS.iter().any(|(n, _)| *n == name)
+    {
+        return true;
+    }
+    // A name the environment declares cannot be added as a function.
+    let mut probe = cel::Context::with_env(env());
+    probe.add_function(name, || true).is_err()
+}
+
+/// Split `text {{ expr }} more` into text and expression parts.
+fn split_template(t: &str) -> Result<Vec<(bool, String)>, String> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(start) = rest.find("{{") {
+        if start > 0 {
+            out.push((false, rest[..start].to_string()));
+        }
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err("`{{` without a closing `}}`".into());
+        };
+        let expr = after[..end].trim();
+        if expr.is_empty() {
+            return Err("empty `{{ }}`".into());
+        }
+        out.push((true, expr.to_string()));
+        rest = &after[end + 2..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest.to_string()));
+    }
+    Ok(out)
+}
+
+/// "did you mean `x`?" for the closest candidate, if any is close.
+fn suggest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    crate::inventory::scalar::did_you_mean(found, candidates)
+        .map(|s| format!("did you mean `{s}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn templates_split_into_text_and_expressions() {
+        let p = super::split_template("{{ node.name }} has {{size(x)}} links.").unwrap();
+        assert_eq!(
+            p,
+            vec![
+                (true, "node.name".to_string()),
+                (false, " has ".to_string()),
+                (true, "size(x)".to_string()),
+                (false, " links.".to_string()),
+            ]
+        );
+        assert!(super::split_template("oops {{ node.name").is_err());
+    }
+
+    #[test]
+    fn unknown_functions_are_caught_at_compile_time() {
+        let e = super::compile_expr("size(dependants(node)) > 0", None).unwrap_err();
+        assert!(e.1.contains("unknown function `dependants`"), "{}", e.1);
+        assert!(e.1.contains("dependents"), "{}", e.1);
+        assert!(
+            super::compile_expr(
+                "size(dependents(node)) > 0 && node.name.startsWith('a')",
+                None
+            )
+            .is_ok()
+        );
+        let e = super::compile_expr("node.name ==", None).unwrap_err();
+        assert!(e.1.contains("invalid CEL"), "{}", e.1);
+    }
+}
