@@ -202,21 +202,26 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
         est.items.push(item);
     }
     // SaaS systems with no contract have no spend to estimate from: say so.
+    let estimated: HashSet<&str> = est
+        .items
+        .iter()
+        .filter_map(|i| i.supplier.as_deref())
+        .collect();
+    let mut unestimated = Vec::new();
     for si in model.nodes_of(Kind::System) {
         let node = model.node(si);
         if let Some(Spec::System(s)) = &node.spec
             && s.hosting == Some(Hosting::Saas)
             && s.contract.is_none()
-            && s.supplier.as_ref().is_none_or(|sup| {
-                !est.items
-                    .iter()
-                    .any(|i| i.supplier.as_deref() == Some(&sup.value.id()))
-            })
+            && s.supplier
+                .as_ref()
+                .is_none_or(|sup| !estimated.contains(sup.value.id().as_str()))
         {
-            est.not_estimated.push(NotEstimated {
+            unestimated.push(NotEstimated {
                 id: node.id.clone(),
                 reason: "SaaS with no contract: no spend to estimate from".into(),
             });
         }
     }
+    est.not_estimated.extend(unestimated);
 }

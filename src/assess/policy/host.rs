@@ -12,8 +12,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use cel::common::types::{CelList, CelMap, CelString};
+use cel::common::value::{CowVal, Val};
 use cel::objects::{Key, Map};
-use cel::{ExecutionError, Value};
+use cel::{ExecutionError, FunctionContext, Value};
 use chrono::NaiveDate;
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
@@ -137,6 +139,10 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
         "sum",
         "sum(list_of_numbers): their total as a double (0.0 for an empty list)",
     ),
+    (
+        "instance_family",
+        "instance_family(type): the family of a cloud instance type: 'm5' for m5.large, 'db.r4' for db.r4.xlarge, 'Standard_D_v5' for Standard_D4s_v5, 'Standard_A_v1' for Standard_A2",
+    ),
 ];
 
 /// Everything host functions read. Shared read-only across evaluation threads.
@@ -146,7 +152,7 @@ pub struct Facts {
     pub today: NaiveDate,
     pub currency: String,
     pub eol: Eol,
-    values: Vec<OnceLock<Value>>,
+    values: Vec<OnceLock<NodeVal>>,
     /// Node id → (billed, effective) in the estate's currency.
     pub spend: HashMap<String, (f64, f64)>,
     /// Supplier id → annual contracted value in force.
@@ -163,11 +169,18 @@ pub struct Facts {
     pub lowest: HashMap<String, (String, f64)>,
     /// Device fleet id → planned life in years.
     pub lifetimes: HashMap<String, f64>,
+    /// Technology → its end-of-life date (declared, else the snapshot's), looked up once.
+    eol_dates: HashMap<NodeIndex, Option<NaiveDate>>,
 }
 
 impl Facts {
     pub fn new(model: Arc<Model>, name: &str, today: NaiveDate, currency: &str, eol: Eol) -> Facts {
         let n = petgraph::visit::NodeIndexable::node_bound(&model.graph);
+        let eol_dates = model
+            .nodes_of(Kind::Technology)
+            .into_iter()
+            .map(|i| (i, eol.end_of_life(&model.graph[i])))
+            .collect();
         Facts {
             model,
             name: name.to_string(),
@@ -184,6 +197,7 @@ impl Facts {
             grid: HashMap::new(),
             lowest: HashMap::new(),
             lifetimes: HashMap::new(),
+            eol_dates,
         }
     }
 
@@ -302,11 +316,27 @@ impl Facts {
         }
     }
 
-    /// The CEL value of a node (built once).
-    pub fn node_value(&self, idx: NodeIndex) -> Value {
+    /// A node as CEL sees it (converted once, then shared).
+    pub fn node_val(&self, idx: NodeIndex) -> NodeVal {
         self.values[idx.index()]
-            .get_or_init(|| build_node_value(&self.model, idx))
+            .get_or_init(|| {
+                let fields = match json_to_val(&node_json(&self.model, idx))
+                    .and_then(|v| v.into_builtin())
+                {
+                    Some(cel::common::value::Builtin::Map(m)) => m,
+                    _ => CelMap::from(std::collections::HashMap::new()),
+                };
+                NodeVal {
+                    idx,
+                    fields: Arc::new(fields),
+                }
+            })
             .clone()
+    }
+
+    /// A node as a plain CEL value (a copy of its map).
+    pub fn node_value(&self, idx: NodeIndex) -> Value {
+        build_node_value(&self.model, idx)
     }
 
     /// The `node` of estate-wide rules.
@@ -330,17 +360,6 @@ impl Facts {
         ])
     }
 
-    fn idx_of(&self, v: &Value) -> Option<NodeIndex> {
-        match v {
-            Value::String(s) => self.model.get(s),
-            Value::Map(m) => match m.get(&Key::String(Arc::new("id".into()))) {
-                Some(Value::String(s)) => self.model.get(s),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
     fn id_of(&self, v: &Value) -> Option<String> {
         match v {
             Value::String(s) => Some(s.to_string()),
@@ -350,12 +369,6 @@ impl Facts {
             },
             _ => None,
         }
-    }
-
-    fn list(&self, v: impl IntoIterator<Item = NodeIndex>) -> Value {
-        Value::List(Arc::new(
-            v.into_iter().map(|i| self.node_value(i)).collect(),
-        ))
     }
 
     fn neighbours(
@@ -557,10 +570,23 @@ impl Facts {
         }
     }
 
-    fn region_key(&self, v: &Value) -> Option<String> {
-        let id = self.id_of(v)?;
-        let rest = id.strip_prefix("region:").unwrap_or(&id);
-        Some(rest.to_string())
+    /// `provider:region` of a region id (`region:aws:eu-west-2`) or key.
+    fn region_key<'a>(&self, id: &'a str) -> &'a str {
+        id.strip_prefix("region:").unwrap_or(id)
+    }
+
+    /// `{region, intensity}` of the lowest-intensity region with the same provider and jurisdiction.
+    fn lowest_grid(&self, id: &str) -> Option<Value> {
+        let (provider, region) = self.region_key(id).split_once(':')?;
+        let info = crate::model::regions::lookup(provider, region)?;
+        self.lowest
+            .get(&format!("{provider}:{}", info.jurisdiction))
+            .map(|(r, g)| {
+                map([
+                    ("region", Value::from(r.clone())),
+                    ("intensity", Value::Float(*g)),
+                ])
+            })
     }
 }
 
@@ -568,79 +594,159 @@ impl Facts {
 pub fn context(facts: &Arc<Facts>) -> cel::Context<'static, 'static> {
     let mut ctx = cel::Context::with_env(super::pack::env());
     type R = Result<Value, ExecutionError>;
-    let bad = |f: &str, v: &Value| {
-        ExecutionError::function_error(
-            f,
-            format!("expected a node or a node id, found {}", describe(v)),
-        )
-    };
-    macro_rules! node_fn {
-        ($name:literal, |$facts:ident, $idx:ident| $body:expr) => {{
-            let $facts = facts.clone();
-            ctx.add_function($name, move |v: Value| -> R {
-                match $facts.idx_of(&v) {
-                    Some($idx) => Ok($body),
-                    None if matches!(v, Value::String(_)) => Ok(Value::List(Arc::new(Vec::new()))),
-                    None => Err(bad($name, &v)),
-                }
-            })
-            .expect("host function names are free");
-        }};
-    }
-    node_fn!("dependencies", |f, i| f
-        .list(f.model.dependencies(i, false)));
-    node_fn!("all_dependencies", |f, i| f
-        .list(f.model.dependencies(i, true)));
-    node_fn!("dependents", |f, i| f.list(f.model.dependents(i, false)));
-    node_fn!("all_dependents", |f, i| f.list(f.model.dependents(i, true)));
-    node_fn!("hosting", |f, i| f.list(f.hosting(i)));
-    node_fn!("countries", |f, i| Value::List(Arc::new(
-        f.countries(i).into_iter().map(Value::from).collect()
-    )));
-    node_fn!("capabilities", |f, i| f.list(f.neighbours(
-        i,
-        Direction::Outgoing,
-        EdgeKind::Supports,
-        Some(Kind::Capability)
-    )));
-    node_fn!("systems", |f, i| f.list(f.systems(i)));
-    node_fn!("suppliers", |f, i| f.list(f.suppliers(i)));
-    node_fn!("contracts", |f, i| f.list(f.contracts(i)));
-    node_fn!("technologies", |f, i| f.list(f.technologies(i)));
-    node_fn!("integrations", |f, i| f.list(f.neighbours(
-        i,
-        Direction::Incoming,
-        EdgeKind::IntegratesWith,
-        Some(Kind::Integration)
-    )));
-    {
-        let f = facts.clone();
-        ctx.add_function("owner", move |v: Value| -> R {
-            let Some(i) = f.idx_of(&v) else {
-                return Ok(Value::Null);
-            };
-            Ok(
+    // Graph functions read their node argument without converting it and
+    // return nodes as shared `NodeVal`s: no node map is copied per call.
+    let node_fns: [(&'static str, NodeFn); 17] = [
+        ("dependencies", |f, i, _| {
+            Ok(Ret::Nodes(f.model.dependencies(i, false)))
+        }),
+        ("all_dependencies", |f, i, _| {
+            Ok(Ret::Nodes(f.model.dependencies(i, true)))
+        }),
+        ("dependents", |f, i, _| {
+            Ok(Ret::Nodes(f.model.dependents(i, false)))
+        }),
+        ("all_dependents", |f, i, _| {
+            Ok(Ret::Nodes(f.model.dependents(i, true)))
+        }),
+        ("hosting", |f, i, _| Ok(Ret::Nodes(f.hosting(i)))),
+        ("countries", |f, i, _| {
+            Ok(Ret::Value(Value::List(Arc::new(
+                f.countries(i).into_iter().map(Value::from).collect(),
+            ))))
+        }),
+        ("capabilities", |f, i, _| {
+            Ok(Ret::Nodes(f.neighbours(
+                i,
+                Direction::Outgoing,
+                EdgeKind::Supports,
+                Some(Kind::Capability),
+            )))
+        }),
+        ("systems", |f, i, _| Ok(Ret::Nodes(f.systems(i)))),
+        ("suppliers", |f, i, _| Ok(Ret::Nodes(f.suppliers(i)))),
+        ("contracts", |f, i, _| Ok(Ret::Nodes(f.contracts(i)))),
+        ("technologies", |f, i, _| Ok(Ret::Nodes(f.technologies(i)))),
+        ("integrations", |f, i, _| {
+            Ok(Ret::Nodes(f.neighbours(
+                i,
+                Direction::Incoming,
+                EdgeKind::IntegratesWith,
+                Some(Kind::Integration),
+            )))
+        }),
+        ("owner", |f, i, _| {
+            Ok(Ret::Node(
                 f.neighbours(i, Direction::Outgoing, EdgeKind::OwnedBy, Some(Kind::Team))
                     .first()
-                    .map(|t| f.node_value(*t))
+                    .copied(),
+            ))
+        }),
+        ("eol", |f, i, _| {
+            Ok(Ret::Value(
+                f.eol_dates
+                    .get(&i)
+                    .copied()
+                    .flatten()
+                    .map(|d| Value::from(d.to_string()))
                     .unwrap_or(Value::Null),
-            )
-        })
-        .expect("free");
+            ))
+        }),
+        ("lifetime", |f, i, _| {
+            Ok(Ret::Value(
+                f.lifetimes
+                    .get(&f.model.graph[i].id)
+                    .copied()
+                    .map(Value::Float)
+                    .unwrap_or(Value::Null),
+            ))
+        }),
+        ("outgoing", |f, i, ftx| {
+            edges(f, i, ftx, Direction::Outgoing)
+        }),
+        ("incoming", |f, i, ftx| {
+            edges(f, i, ftx, Direction::Incoming)
+        }),
+    ];
+    for (name, body) in node_fns {
+        let f = facts.clone();
+        let host: HostFn = Box::new(move |ftx: &mut FunctionContext| {
+            let ret = match node_arg(&f, ftx, name)? {
+                Arg::Node(i) => body(&f, i, ftx)?,
+                // An id the estate does not have: nothing to traverse.
+                Arg::Unknown(_) => match name {
+                    "owner" | "eol" | "lifetime" => Ret::Value(Value::Null),
+                    _ => Ret::Nodes(Vec::new()),
+                },
+            };
+            ret.into_val(&f)
+        });
+        ctx.add_function(name, host)
+            .expect("host function names are free");
+    }
+    // Numbers by id: a node, or an id such as a region key the graph lacks.
+    let id_fns: [(&'static str, IdFn); 5] = [
+        ("spend", |f, id| {
+            let mut id = id.to_string();
+            if let Some(i) = f.model.get(&id)
+                && let Some(Spec::Contract(c)) = &f.model.graph[i].spec
+            {
+                id = c.supplier.value.id();
+            }
+            let (b, e) = f.spend.get(&id).copied().unwrap_or((0.0, 0.0));
+            map([
+                ("billed", Value::Float(b)),
+                ("effective", Value::Float(e)),
+                ("currency", Value::from(f.currency.clone())),
+            ])
+        }),
+        ("contracted", |f, id| {
+            Value::Float(f.contracted.get(id).copied().unwrap_or(0.0))
+        }),
+        ("carbon", |f, id| {
+            let c = f.carbon.get(id).copied().unwrap_or([0.0; 4]);
+            map([
+                ("low", Value::Float(c[0])),
+                ("central", Value::Float(c[1])),
+                ("high", Value::Float(c[2])),
+                ("energy_kwh", Value::Float(c[3])),
+            ])
+        }),
+        ("grid", |f, id| {
+            f.grid
+                .get(f.region_key(id))
+                .copied()
+                .map(Value::Float)
+                .unwrap_or(Value::Null)
+        }),
+        ("lowest_grid", |f, id| {
+            f.lowest_grid(id).unwrap_or(Value::Null)
+        }),
+    ];
+    for (name, body) in id_fns {
+        let f = facts.clone();
+        let host: HostFn = Box::new(move |ftx: &mut FunctionContext| {
+            let id = match node_arg(&f, ftx, name)? {
+                Arg::Node(i) => f.model.graph[i].id.clone(),
+                Arg::Unknown(id) => id,
+            };
+            Ok(CowVal::Owned(body(&f, &id).try_into()?))
+        });
+        ctx.add_function(name, host)
+            .expect("host function names are free");
     }
     {
         let f = facts.clone();
-        ctx.add_function("node", move |id: Arc<String>| -> R {
-            Ok(f.model
-                .get(&id)
-                .map(|i| f.node_value(i))
-                .unwrap_or(Value::Null))
-        })
-        .expect("free");
+        let host: HostFn = Box::new(move |ftx: &mut FunctionContext| {
+            let id = str_arg(ftx, 0, "node")?;
+            Ret::Node(f.model.get(&id)).into_val(&f)
+        });
+        ctx.add_function("node", host).expect("free");
     }
     {
         let f = facts.clone();
-        ctx.add_function("nodes", move |kind: Arc<String>| -> R {
+        let host: HostFn = Box::new(move |ftx: &mut FunctionContext| {
+            let kind = str_arg(ftx, 0, "nodes")?;
             let Some(k) =
                 Kind::from_name(&kind).or((kind.as_str() == "Region").then_some(Kind::Region))
             else {
@@ -649,67 +755,9 @@ pub fn context(facts: &Arc<Facts>) -> cel::Context<'static, 'static> {
                     format!("unknown kind `{kind}`"),
                 ));
             };
-            Ok(f.list(f.model.nodes_of(k)))
-        })
-        .expect("free");
-    }
-    for (name, dir) in [
-        ("outgoing", Direction::Outgoing),
-        ("incoming", Direction::Incoming),
-    ] {
-        let f = facts.clone();
-        ctx.add_function(name, move |v: Value, edge: Arc<String>| -> R {
-            let Some(kind) = EdgeKind::parse(&edge) else {
-                return Err(ExecutionError::function_error(
-                    name,
-                    format!("unknown edge kind `{edge}`"),
-                ));
-            };
-            let Some(i) = f.idx_of(&v) else {
-                return Ok(Value::List(Arc::new(Vec::new())));
-            };
-            use petgraph::visit::EdgeRef;
-            let mut out = Vec::new();
-            for e in f
-                .model
-                .graph
-                .edges_directed(i, dir)
-                .filter(|e| e.weight().kind == kind)
-            {
-                let other = if dir == Direction::Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                let mut value = f.node_value(other);
-                if let (Some(label), Value::Map(m)) = (&e.weight().label, &value) {
-                    let mut inner = (*m.map).clone();
-                    inner.insert(
-                        Key::String(Arc::new("edge_label".into())),
-                        Value::from(label.clone()),
-                    );
-                    value = Value::Map(Map {
-                        map: Arc::new(inner),
-                    });
-                }
-                out.push(value);
-            }
-            Ok(Value::List(Arc::new(out)))
-        })
-        .expect("free");
-    }
-    {
-        let f = facts.clone();
-        ctx.add_function("eol", move |v: Value| -> R {
-            let Some(i) = f.idx_of(&v) else {
-                return Ok(Value::Null);
-            };
-            Ok(f.eol
-                .end_of_life(&f.model.graph[i])
-                .map(|d| Value::from(d.to_string()))
-                .unwrap_or(Value::Null))
-        })
-        .expect("free");
+            Ret::Nodes(f.model.nodes_of(k)).into_val(&f)
+        });
+        ctx.add_function("nodes", host).expect("free");
     }
     {
         let f = facts.clone();
@@ -738,46 +786,8 @@ pub fn context(facts: &Arc<Facts>) -> cel::Context<'static, 'static> {
     .expect("free");
     {
         let f = facts.clone();
-        ctx.add_function("lifetime", move |v: Value| -> R {
-            let id = f.id_of(&v).unwrap_or_default();
-            Ok(f.lifetimes
-                .get(&id)
-                .copied()
-                .map(Value::Float)
-                .unwrap_or(Value::Null))
-        })
-        .expect("free");
-    }
-    {
-        let f = facts.clone();
         ctx.add_function("today", move || -> R {
             Ok(Value::from(f.today.to_string()))
-        })
-        .expect("free");
-    }
-    {
-        let f = facts.clone();
-        ctx.add_function("spend", move |v: Value| -> R {
-            let mut id = f.id_of(&v).unwrap_or_default();
-            if let Some(i) = f.model.get(&id)
-                && let Some(Spec::Contract(c)) = &f.model.graph[i].spec
-            {
-                id = c.supplier.value.id();
-            }
-            let (b, e) = f.spend.get(&id).copied().unwrap_or((0.0, 0.0));
-            Ok(map([
-                ("billed", Value::Float(b)),
-                ("effective", Value::Float(e)),
-                ("currency", Value::from(f.currency.clone())),
-            ]))
-        })
-        .expect("free");
-    }
-    {
-        let f = facts.clone();
-        ctx.add_function("contracted", move |v: Value| -> R {
-            let id = f.id_of(&v).unwrap_or_default();
-            Ok(Value::Float(f.contracted.get(&id).copied().unwrap_or(0.0)))
         })
         .expect("free");
     }
@@ -807,54 +817,10 @@ pub fn context(facts: &Arc<Facts>) -> cel::Context<'static, 'static> {
         })
         .expect("free");
     }
-    {
-        let f = facts.clone();
-        ctx.add_function("carbon", move |v: Value| -> R {
-            let id = f.id_of(&v).unwrap_or_default();
-            let c = f.carbon.get(&id).copied().unwrap_or([0.0; 4]);
-            Ok(map([
-                ("low", Value::Float(c[0])),
-                ("central", Value::Float(c[1])),
-                ("high", Value::Float(c[2])),
-                ("energy_kwh", Value::Float(c[3])),
-            ]))
-        })
-        .expect("free");
-    }
-    {
-        let f = facts.clone();
-        ctx.add_function("grid", move |v: Value| -> R {
-            Ok(f.region_key(&v)
-                .and_then(|k| f.grid.get(&k).copied())
-                .map(Value::Float)
-                .unwrap_or(Value::Null))
-        })
-        .expect("free");
-    }
-    {
-        let f = facts.clone();
-        ctx.add_function("lowest_grid", move |v: Value| -> R {
-            let Some(key) = f.region_key(&v) else {
-                return Ok(Value::Null);
-            };
-            let Some((provider, region)) = key.split_once(':') else {
-                return Ok(Value::Null);
-            };
-            let Some(info) = crate::model::regions::lookup(provider, region) else {
-                return Ok(Value::Null);
-            };
-            Ok(f.lowest
-                .get(&format!("{provider}:{}", info.jurisdiction))
-                .map(|(r, g)| {
-                    map([
-                        ("region", Value::from(r.clone())),
-                        ("intensity", Value::Float(*g)),
-                    ])
-                })
-                .unwrap_or(Value::Null))
-        })
-        .expect("free");
-    }
+    ctx.add_function("instance_family", |t: Arc<String>| -> R {
+        Ok(Value::from(instance_family(&t)))
+    })
+    .expect("free");
     ctx.add_function("rank", |l: Arc<Vec<Value>>| -> R {
         let mut v = numbers("rank", &l)?;
         v.sort_by(|a, b| b.total_cmp(a));
@@ -868,6 +834,246 @@ pub fn context(facts: &Arc<Facts>) -> cel::Context<'static, 'static> {
     })
     .expect("free");
     ctx
+}
+
+/// A function as cel registers it: reads its arguments from the call.
+type HostFn = Box<
+    dyn for<'c, 'k> Fn(&mut FunctionContext<'c, 'k>) -> Result<CowVal<'c, 'k>, ExecutionError>
+        + Send
+        + Sync,
+>;
+type NodeFn = fn(&Facts, NodeIndex, &FunctionContext) -> Result<Ret, ExecutionError>;
+type IdFn = fn(&Facts, &str) -> Value;
+
+/// What a graph function gives back.
+enum Ret {
+    Value(Value),
+    Nodes(Vec<NodeIndex>),
+    Node(Option<NodeIndex>),
+    List(Vec<Box<dyn Val>>),
+}
+
+impl Ret {
+    fn into_val<'c, 'k>(self, f: &Facts) -> Result<CowVal<'c, 'k>, ExecutionError> {
+        Ok(match self {
+            Ret::Value(v) => CowVal::Owned(v.try_into()?),
+            Ret::Nodes(v) => CowVal::Owned(Box::new(CelList::from(
+                v.into_iter()
+                    .map(|i| Box::new(f.node_val(i)) as Box<dyn Val>)
+                    .collect::<Vec<_>>(),
+            ))),
+            Ret::Node(Some(i)) => CowVal::Owned(Box::new(f.node_val(i))),
+            Ret::Node(None) => CowVal::Owned(Value::Null.try_into()?),
+            Ret::List(v) => CowVal::Owned(Box::new(CelList::from(v))),
+        })
+    }
+}
+
+/// A function's node argument.
+enum Arg {
+    Node(NodeIndex),
+    /// A string (or a map's `id`) that names no node.
+    Unknown(String),
+}
+
+fn node_arg(f: &Facts, ftx: &FunctionContext, name: &str) -> Result<Arg, ExecutionError> {
+    let Some(a) = ftx.args.first() else {
+        return Err(ExecutionError::invalid_argument_count(1, 0));
+    };
+    let v: &dyn Val = a.as_ref();
+    if let Some(n) = v.downcast_ref::<NodeVal>() {
+        return Ok(Arg::Node(n.idx));
+    }
+    if let Some(s) = v.downcast_ref::<CelString>() {
+        return Ok(match f.model.get(s.inner()) {
+            Some(i) => Arg::Node(i),
+            None => Arg::Unknown(s.inner().to_string()),
+        });
+    }
+    // A map built in the expression: its `id`.
+    let value = Value::try_from(v)?;
+    match f.id_of(&value) {
+        Some(id) => Ok(match f.model.get(&id) {
+            Some(i) => Arg::Node(i),
+            None => Arg::Unknown(id),
+        }),
+        None => Err(ExecutionError::function_error(
+            name,
+            format!("expected a node or a node id, found {}", describe(&value)),
+        )),
+    }
+}
+
+fn str_arg(ftx: &FunctionContext, i: usize, name: &str) -> Result<String, ExecutionError> {
+    let Some(a) = ftx.args.get(i) else {
+        return Err(ExecutionError::invalid_argument_count(
+            i + 1,
+            ftx.args.len(),
+        ));
+    };
+    match a.as_ref().downcast_ref::<CelString>() {
+        Some(s) => Ok(s.inner().to_string()),
+        None => Err(ExecutionError::function_error(
+            name,
+            format!("argument {} must be a string", i + 1),
+        )),
+    }
+}
+
+/// `outgoing(n, 'edge')` / `incoming(n, 'edge')`: the nodes at the other end;
+/// a labelled edge's node gets the label as `edge_label`.
+fn edges(
+    f: &Facts,
+    i: NodeIndex,
+    ftx: &FunctionContext,
+    dir: Direction,
+) -> Result<Ret, ExecutionError> {
+    use petgraph::visit::EdgeRef;
+    let name = if dir == Direction::Outgoing {
+        "outgoing"
+    } else {
+        "incoming"
+    };
+    let edge = str_arg(ftx, 1, name)?;
+    let Some(kind) = EdgeKind::parse(&edge) else {
+        return Err(ExecutionError::function_error(
+            name,
+            format!("unknown edge kind `{edge}`"),
+        ));
+    };
+    let mut out: Vec<Box<dyn Val>> = Vec::new();
+    for e in f
+        .model
+        .graph
+        .edges_directed(i, dir)
+        .filter(|e| e.weight().kind == kind)
+    {
+        let other = if dir == Direction::Outgoing {
+            e.target()
+        } else {
+            e.source()
+        };
+        match (&e.weight().label, f.node_value(other)) {
+            (Some(label), Value::Map(m)) => {
+                let mut inner = (*m.map).clone();
+                inner.insert(
+                    Key::String(Arc::new("edge_label".into())),
+                    Value::from(label.clone()),
+                );
+                out.push(
+                    Value::Map(Map {
+                        map: Arc::new(inner),
+                    })
+                    .try_into()?,
+                );
+            }
+            _ => out.push(Box::new(f.node_val(other))),
+        }
+    }
+    Ok(Ret::List(out))
+}
+
+/// A node as CEL sees it: its fields, converted to CEL's representation once
+/// and shared, and its index, so passing a node to a graph function or
+/// returning one from it copies a pointer.
+#[derive(Clone, Debug)]
+pub struct NodeVal {
+    pub idx: NodeIndex,
+    fields: Arc<CelMap<'static>>,
+}
+
+impl Val for NodeVal {
+    fn get_type(&self) -> &cel::common::types::Type {
+        self.fields.get_type()
+    }
+
+    fn cel_type() -> &'static cel::common::types::Type {
+        <CelMap as Val>::cel_type()
+    }
+
+    fn as_container(&self) -> Option<&dyn cel::common::traits::Container> {
+        self.fields.as_container()
+    }
+
+    fn as_indexer<'b, 'w>(&'b self) -> Option<&'b (dyn cel::common::traits::Indexer + 'w)>
+    where
+        Self: 'w,
+    {
+        self.fields.as_indexer()
+    }
+
+    fn as_iterable<'b, 'w>(&'b self) -> Option<&'b (dyn cel::common::traits::Iterable + 'w)>
+    where
+        Self: 'w,
+    {
+        self.fields.as_iterable()
+    }
+
+    fn as_sizer(&self) -> Option<&dyn cel::common::traits::Sizer> {
+        self.fields.as_sizer()
+    }
+
+    fn as_zeroer(&self) -> Option<&dyn cel::common::traits::Zeroer> {
+        self.fields.as_zeroer()
+    }
+
+    fn equals(&self, other: &dyn Val) -> bool {
+        match other.downcast_ref::<NodeVal>() {
+            Some(o) => o.idx == self.idx,
+            None => self.fields.equals(other),
+        }
+    }
+
+    fn clone_as_boxed<'w>(&self) -> Box<dyn Val + 'w>
+    where
+        Self: 'w,
+    {
+        Box::new(self.clone())
+    }
+
+    fn as_builtin<'b, 'w>(&'b self) -> cel::common::value::BuiltinRef<'b, 'w>
+    where
+        Self: 'w,
+    {
+        self.fields.as_builtin()
+    }
+
+    fn into_builtin<'w>(self: Box<Self>) -> Option<cel::common::value::Builtin<'w>>
+    where
+        Self: 'w,
+    {
+        Some(cel::common::value::Builtin::Map((*self.fields).clone()))
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+}
+
+impl cel::common::value::StaticVal for NodeVal {}
+
+/// The family of a cloud instance type (see `FUNCTIONS`).
+pub fn instance_family(t: &str) -> String {
+    if let Some(rest) = t
+        .strip_prefix("Standard_")
+        .or_else(|| t.strip_prefix("Basic_"))
+    {
+        let tier = &t[..t.len() - rest.len()];
+        let series: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase())
+            .collect();
+        let version = rest
+            .rsplit_once("_v")
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+            .unwrap_or("1");
+        return format!("{tier}{series}_v{version}");
+    }
+    match t.rsplit_once('.') {
+        Some((family, _)) => family.to_string(),
+        None => t.to_string(),
+    }
 }
 
 /// The numbers of a CEL list; anything else in it is an error naming the function.
@@ -897,6 +1103,11 @@ fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
 }
 
 fn build_node_value(model: &Model, idx: NodeIndex) -> Value {
+    json_to_cel(&node_json(model, idx)).unwrap_or(Value::Null)
+}
+
+/// A node's fields as JSON: its spec plus id, kind, name, title, description, metadata.
+fn node_json(model: &Model, idx: NodeIndex) -> serde_json::Value {
     let n = &model.graph[idx];
     let mut obj = match n.attributes() {
         serde_json::Value::Object(o) => o,
@@ -931,7 +1142,40 @@ fn build_node_value(model: &Model, idx: NodeIndex) -> Value {
             obj.insert("region".into(), r.into());
         }
     }
-    json_to_cel(&serde_json::Value::Object(obj)).unwrap_or(Value::Null)
+    serde_json::Value::Object(obj)
+}
+
+/// JSON straight to CEL's runtime representation (what binding a variable
+/// would convert a `Value` into), dropping nulls and empty lists and maps.
+fn json_to_val(v: &serde_json::Value) -> Option<Box<dyn Val>> {
+    use cel::common::types::{CelBool, CelDouble, CelInt, CelMapKey};
+    use serde_json::Value as J;
+    Some(match v {
+        J::Null => return None,
+        J::Bool(b) => Box::new(CelBool::from(*b)),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Box::new(CelInt::from(i)),
+            None => Box::new(CelDouble::from(n.as_f64()?)),
+        },
+        J::String(s) => Box::new(CelString::from(s.clone())),
+        J::Array(a) => {
+            let items: Vec<Box<dyn Val>> = a.iter().filter_map(json_to_val).collect();
+            if items.is_empty() {
+                return None;
+            }
+            Box::new(CelList::from(items))
+        }
+        J::Object(o) => {
+            let m: std::collections::HashMap<CelMapKey, Box<dyn Val>> = o
+                .iter()
+                .filter_map(|(k, v)| Some((CelMapKey::from(k.clone()), json_to_val(v)?)))
+                .collect();
+            if m.is_empty() {
+                return None;
+            }
+            Box::new(CelMap::from(m))
+        }
+    })
 }
 
 /// JSON to CEL, dropping nulls and empty lists and maps (so `has()` means "recorded").
@@ -1020,6 +1264,23 @@ fn key_text(k: &Key) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn instance_families() {
+        for (t, f) in [
+            ("m5.large", "m5"),
+            ("t2.micro", "t2"),
+            ("db.r4.xlarge", "db.r4"),
+            ("Standard_D4s_v5", "Standard_D_v5"),
+            ("Standard_DS3_v2", "Standard_DS_v2"),
+            ("Standard_A2", "Standard_A_v1"),
+            ("Standard_B2ms", "Standard_B_v1"),
+            ("Basic_A1", "Basic_A_v1"),
+            ("GP_Gen5_8", "GP_Gen5_8"),
+        ] {
+            assert_eq!(super::instance_family(t), f, "{t}");
+        }
+    }
+
     #[test]
     fn every_host_function_is_documented() {
         let doc = include_str!("../../../docs/policies.md");

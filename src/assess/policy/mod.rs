@@ -188,18 +188,18 @@ pub const ESTATE: &str = "Estate";
 /// Run every rule of `pack` over the estate in `facts`.
 pub fn check(facts: &Arc<Facts>, pack: &Pack) -> Outcome {
     let model = &facts.model;
-    // Rules by the kinds they apply to.
-    let mut by_kind: BTreeMap<Kind, Vec<&Rule>> = BTreeMap::new();
+    // Rules (by index) by the kinds they apply to.
+    let mut by_kind: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
     let mut estate_rules = Vec::new();
-    for r in &pack.rules {
+    for (i, r) in pack.rules.iter().enumerate() {
         for k in &r.kinds {
             match k {
-                pack::Target::Kind(k) => by_kind.entry(*k).or_default().push(r),
-                pack::Target::Estate => estate_rules.push(r),
+                pack::Target::Kind(k) => by_kind.entry(*k).or_default().push(i),
+                pack::Target::Estate => estate_rules.push(i),
             }
         }
     }
-    let mut work: Vec<(Option<petgraph::stable_graph::NodeIndex>, &[&Rule])> = Vec::new();
+    let mut work: Vec<(Option<petgraph::stable_graph::NodeIndex>, &[usize])> = Vec::new();
     for idx in model.graph.node_indices() {
         if let Some(rules) = by_kind.get(&model.graph[idx].kind) {
             work.push((Some(idx), rules));
@@ -213,17 +213,35 @@ pub fn check(facts: &Arc<Facts>, pack: &Pack) -> Outcome {
         .map_init(
             || host::context(facts),
             |ctx, chunk| {
+                // Each rule's `params`, converted once per chunk; the node is
+                // bound per evaluation as a shared pointer (NodeVal).
+                let scopes: Vec<cel::Context> = pack
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        let mut s = ctx.new_inner_scope();
+                        s.add_variable_from_value("params", r.params_value.clone());
+                        s
+                    })
+                    .collect();
                 let mut findings = Vec::new();
                 let mut errors = Vec::new();
                 let mut n = 0;
                 for (idx, rules) in chunk {
-                    let node = match idx {
-                        Some(i) => facts.node_value(*i),
+                    let estate = match idx {
+                        Some(_) => cel::Value::Null,
                         None => facts.estate_value(),
                     };
-                    for rule in rules.iter() {
+                    for &r in rules.iter() {
                         n += 1;
-                        match evaluate(ctx, facts, rule, *idx, &node) {
+                        let mut scope = scopes[r].new_inner_scope();
+                        match idx {
+                            Some(i) => {
+                                scope.add_variable_as_val("node", Box::new(facts.node_val(*i)))
+                            }
+                            None => scope.add_variable_from_value("node", estate.clone()),
+                        }
+                        match evaluate(&scope, facts, &pack.rules[r], *idx) {
                             Ok(Some(f)) => findings.push(f),
                             Ok(None) => {}
                             Err(e) => errors.push(e),
@@ -298,15 +316,11 @@ fn sort(v: &mut [Finding]) {
 /// One rule for one node: `Ok(Some)` is a finding, `Ok(None)` a pass or a node
 /// the rule does not select.
 fn evaluate(
-    root: &cel::Context<'static, 'static>,
+    ctx: &cel::Context<'_, 'static>,
     facts: &Facts,
     rule: &Rule,
     idx: Option<petgraph::stable_graph::NodeIndex>,
-    node: &cel::Value,
 ) -> Result<Option<Finding>, EvalError> {
-    let mut ctx = root.new_inner_scope();
-    ctx.add_variable_from_value("node", node.clone());
-    ctx.add_variable_from_value("params", rule.params_value.clone());
     let id = || match idx {
         Some(i) => facts.model.graph[i].id.clone(),
         None => "estate".to_string(),
@@ -319,7 +333,7 @@ fn evaluate(
         loc: e.loc,
     };
     let truth = |e: &pack::Expr| -> Result<bool, EvalError> {
-        match e.program.execute(&ctx) {
+        match e.program.execute(ctx) {
             Ok(cel::Value::Bool(b)) => Ok(b),
             Ok(other) => Err(fail(
                 e,
@@ -343,7 +357,7 @@ fn evaluate(
     for part in &rule.message {
         match part {
             pack::Part::Text(t) => message.push_str(t),
-            pack::Part::Expr(e) => match e.program.execute(&ctx) {
+            pack::Part::Expr(e) => match e.program.execute(ctx) {
                 Ok(v) => message.push_str(&host::display(&v)),
                 Err(err) => return Err(fail(e, err.to_string())),
             },
@@ -351,7 +365,7 @@ fn evaluate(
     }
     let number = |e: &Option<pack::Expr>| -> Result<f64, EvalError> {
         let Some(e) = e else { return Ok(0.0) };
-        match e.program.execute(&ctx) {
+        match e.program.execute(ctx) {
             Ok(cel::Value::Float(f)) if f.is_finite() => Ok(f.max(0.0)),
             Ok(cel::Value::Int(i)) => Ok((i as f64).max(0.0)),
             Ok(cel::Value::UInt(u)) => Ok(u as f64),
