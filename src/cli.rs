@@ -149,6 +149,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: CheckFormat,
     },
+    /// The whole pipeline into a report site: overview, estate map, a page per system, spend, carbon, policies
+    Report {
+        /// Where to write the report (default: estate.yaml's `out`, else `out/`, then `report/` in it)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Open the report in the default browser when written
+        #[arg(long)]
+        open: bool,
+        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+        /// The date end-of-life dates, contracts and waivers are judged against (default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+    },
     /// The policy pack: list rules, explain one, refresh end-of-life data
     Policies {
         #[command(subcommand)]

@@ -250,6 +250,117 @@ pub fn run(cli: Cli) -> Result<u8> {
                 .is_some_and(|min| outcome.worst().is_some_and(|w| w >= min));
             Ok(if failing { FINDINGS } else { OK })
         }
+        Command::Report {
+            out: out_dir,
+            open,
+            policies,
+            as_of,
+        } => {
+            let today = match as_of_date(as_of.as_deref()) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: --as-of: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let o = Overrides {
+                policies,
+                ..overrides(None)
+            };
+            let bar = if out.quiet {
+                indicatif::ProgressBar::hidden()
+            } else {
+                let b = indicatif::ProgressBar::new_spinner();
+                b.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                );
+                b.enable_steady_tick(std::time::Duration::from_millis(120));
+                b
+            };
+            bar.set_message("reading the inventory");
+            let Some((settings, model)) = load_model(o, &out)? else {
+                bar.finish_and_clear();
+                return Ok(BAD_INPUT);
+            };
+            let mut pack_sources = Sources::default();
+            let pack = if settings.policies_dir.is_dir() {
+                bar.set_message("reading the policy pack");
+                match load_pack(&settings, &mut pack_sources, &out) {
+                    Some(p) => Some(p),
+                    None => {
+                        bar.finish_and_clear();
+                        return Ok(BAD_INPUT);
+                    }
+                }
+            } else {
+                None
+            };
+            bar.set_message("estimating carbon, attributing spend");
+            let Some(assessed) = assess(&settings, model, today, &out)? else {
+                bar.finish_and_clear();
+                return Ok(BAD_INPUT);
+            };
+            bar.set_message("checking policies");
+            let outcome = pack.as_ref().map(|p| policy::check(&assessed.facts, p));
+            let facts = &assessed.facts;
+            let model = &facts.model;
+            let eol = model
+                .nodes_of(crate::inventory::Kind::Technology)
+                .into_iter()
+                .filter_map(|i| facts.eol_of(i).map(|d| (model.node(i).id.clone(), d.to_string())))
+                .collect();
+            bar.set_message("rendering the report");
+            let templates = settings.estate_dir.join("reports");
+            let inputs = report::site::Inputs {
+                model,
+                name: &settings.name,
+                currency: &settings.currency,
+                period: settings.period,
+                today,
+                carbon: &assessed.carbon,
+                factors: &assessed.factors,
+                spend: assessed.spend.as_ref(),
+                findings: outcome.as_ref(),
+                sources: &model.sources,
+                eol,
+                templates: templates.is_dir().then_some(templates.as_path()),
+            };
+            let site = match report::site::build(&inputs) {
+                Ok(s) => s,
+                Err(e) => {
+                    bar.finish_and_clear();
+                    eprintln!("error: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let dir = out_dir.unwrap_or_else(|| settings.out.join("report"));
+            bar.set_message(format!("writing {}", dir.display()));
+            report::site::write(&site, &dir)
+                .with_context(|| format!("writing the report to {}", dir.display()))?;
+            bar.finish_and_clear();
+            let bytes: usize = site.files.values().map(Vec::len).sum();
+            let index = dir.join("index.html");
+            println!(
+                "{}: {} pages, {} files, {:.1} MB",
+                index.display(),
+                site.pages,
+                site.files.len(),
+                bytes as f64 / 1e6
+            );
+            if let Some(o) = &outcome
+                && !o.errors.is_empty()
+            {
+                eprintln!(
+                    "warning: {} policy evaluation error(s); `estate check` shows them",
+                    o.errors.len()
+                );
+            }
+            if open && let Err(e) = opener::open(&index) {
+                eprintln!("warning: could not open {}: {e}", index.display());
+            }
+            Ok(OK)
+        }
         Command::Policies { action, policies } => {
             let o = Overrides {
                 policies,
@@ -585,6 +696,7 @@ pub struct Assessed {
     pub facts: std::sync::Arc<policy::Facts>,
     pub carbon: carbon::Estimate,
     pub spend: Option<crate::assess::spend::Spend>,
+    pub factors: carbon::FactorSet,
 }
 
 /// Run carbon and spend over the model and gather the facts policies need.
@@ -665,6 +777,7 @@ fn assess(
         facts: std::sync::Arc::new(facts),
         carbon: est,
         spend,
+        factors: set,
     }))
 }
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Run every test of Estate on a fresh machine: install what the tests need
-# (Graphviz, the Node checkers), then build and run them in one cargo call.
+# (Graphviz, Chromium, the Node checkers), then build and run them in one cargo call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -13,9 +14,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -d tests/tools/node_modules/mermaid ] || [ tests/tools/package-lock.json -nt tests/tools/node_modules ]; then
+if [ ! -d tests/tools/node_modules/mermaid ] || [ ! -d tests/tools/node_modules/playwright-core ] \
+   || [ tests/tools/package-lock.json -nt tests/tools/node_modules ]; then
   echo "tests/run.sh: installing the Node checkers (tests/tools)" >&2
-  npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
 fi
 
 log=$(mktemp)

@@ -4,10 +4,13 @@
 
 pub mod carbon;
 pub mod check;
+pub mod diagram;
 pub mod graph;
 pub mod show;
+pub mod site;
 pub mod spend;
 pub mod summary;
+pub mod svg;
 
 /// A terminal table with a header row, in the house style.
 pub fn table(header: &[&str]) -> comfy_table::Table {

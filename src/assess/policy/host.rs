@@ -316,6 +316,11 @@ impl Facts {
         }
     }
 
+    /// A technology's end-of-life date (declared, else endoflife.date's).
+    pub fn eol_of(&self, idx: NodeIndex) -> Option<NaiveDate> {
+        self.eol_dates.get(&idx).copied().flatten()
+    }
+
     /// A node as CEL sees it (converted once, then shared).
     pub fn node_val(&self, idx: NodeIndex) -> NodeVal {
         self.values[idx.index()]
