@@ -308,7 +308,11 @@ pub fn run(cli: Cli) -> Result<u8> {
             let eol = model
                 .nodes_of(crate::inventory::Kind::Technology)
                 .into_iter()
-                .filter_map(|i| facts.eol_of(i).map(|d| (model.node(i).id.clone(), d.to_string())))
+                .filter_map(|i| {
+                    facts
+                        .eol_of(i)
+                        .map(|d| (model.node(i).id.clone(), d.to_string()))
+                })
                 .collect();
             bar.set_message("rendering the report");
             let templates = settings.estate_dir.join("reports");

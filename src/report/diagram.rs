@@ -78,7 +78,12 @@ pub fn landscape_svg(model: &Model) -> String {
         let mut look = StyleAttr::simple();
         look.font_size = 13;
         look.rounded = 6;
-        let e = Element::create(shape, look, Orientation::LeftToRight, Point::new(width, 52.0));
+        let e = Element::create(
+            shape,
+            look,
+            Orientation::LeftToRight,
+            Point::new(width, 52.0),
+        );
         handles.insert(d.clone(), vg.add_node(e));
     }
     for ((a, b), n) in &links {
@@ -134,7 +139,11 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
     let left = systems(Direction::Incoming);
     let right = systems(Direction::Outgoing);
     let mut below: Vec<NodeIndex> = model
-        .neighbours(idx, Direction::Outgoing, &[EdgeKind::RunsOn, EdgeKind::SuppliedBy])
+        .neighbours(
+            idx,
+            Direction::Outgoing,
+            &[EdgeKind::RunsOn, EdgeKind::SuppliedBy],
+        )
         .into_iter()
         .collect();
     below.extend(
@@ -171,7 +180,12 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
         );
         match href(&nd.id) {
             Some(h) if n != idx => {
-                let _ = write!(s, r#"<a href="{}"><title>{}</title>{inner}</a>"#, escape(&h), escape(&nd.id));
+                let _ = write!(
+                    s,
+                    r#"<a href="{}"><title>{}</title>{inner}</a>"#,
+                    escape(&h),
+                    escape(&nd.id)
+                );
             }
             _ => {
                 let _ = write!(s, r#"<g><title>{}</title>{inner}</g>"#, escape(&nd.id));
@@ -315,7 +329,11 @@ pub fn structurizr(model: &Model, name: &str) -> String {
     let mut places: BTreeMap<String, Vec<NodeIndex>> = BTreeMap::new();
     for i in model.nodes_of(Kind::System) {
         let mut seen = Vec::new();
-        for r in model.neighbours(i, Direction::Outgoing, &[EdgeKind::RunsOn, EdgeKind::DependsOn]) {
+        for r in model.neighbours(
+            i,
+            Direction::Outgoing,
+            &[EdgeKind::RunsOn, EdgeKind::DependsOn],
+        ) {
             if model.node(r).kind != Kind::Resource {
                 continue;
             }

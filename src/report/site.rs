@@ -69,6 +69,9 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Columns holding numbers (right-aligned, sorted numerically).
     pub numeric: Vec<bool>,
+    /// Written as csv/NAME.csv and linked (a system page's tables are not:
+    /// the site-wide tables hold their rows).
+    pub export: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -113,6 +116,7 @@ impl Table {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
             numeric: numeric.to_vec(),
+            export: true,
         }
     }
 
@@ -224,7 +228,8 @@ pub struct Site {
 /// Templates: the shipped ones, each replaced by the estate's file of the same name.
 pub fn templates(dir: Option<&Path>) -> Result<tera::Tera, String> {
     let mut t = tera::Tera::default();
-    t.autoescape_on(vec![".html", ".htm", ".xml"]);
+    // Markdown too: wikis and pull-request comments render raw HTML in it.
+    t.autoescape_on(vec![".html", ".htm", ".xml", ".md"]);
     let mut sources: Vec<(String, String)> = Vec::new();
     for (name, text) in TEMPLATES {
         let own = dir.map(|d| d.join(name)).filter(|p| p.is_file());
@@ -276,12 +281,7 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         let n = model.node(idx);
         n.title.clone().unwrap_or_else(|| n.name.clone())
     };
-    let title_of = |id: &str| {
-        model
-            .get(id)
-            .map(title)
-            .unwrap_or_else(|| id.to_string())
-    };
+    let title_of = |id: &str| model.get(id).map(title).unwrap_or_else(|| id.to_string());
 
     // ---- Numbers, keyed by node id --------------------------------------
     let ledger = i.spend.and_then(|s| s.currencies.get(i.currency));
@@ -360,19 +360,20 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     }
     spend_domain.sort_by(|a, b| b.value.total_cmp(&a.value));
     let carbon_domain: Vec<Bar> = {
-        let mut v: Vec<Bar> = super::carbon::breakdown(model, i.carbon, Basis::Location, super::carbon::By::Domain)
-            .into_iter()
-            .map(|(id, r)| Bar {
-                label: if id.starts_with('(') {
-                    "Not attributed to a system".into()
-                } else {
-                    title_of(&id)
-                },
-                value: r.central,
-                range: Some((r.low, r.high)),
-                href: None,
-            })
-            .collect();
+        let mut v: Vec<Bar> =
+            super::carbon::breakdown(model, i.carbon, Basis::Location, super::carbon::By::Domain)
+                .into_iter()
+                .map(|(id, r)| Bar {
+                    label: if id.starts_with('(') {
+                        "Not attributed to a system".into()
+                    } else {
+                        title_of(&id)
+                    },
+                    value: r.central,
+                    range: Some((r.low, r.high)),
+                    href: None,
+                })
+                .collect();
         v.sort_by(|a, b| b.value.total_cmp(&a.value));
         v
     };
@@ -450,7 +451,8 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
             cap_list.push(json!({"id": model.node(c).id, "title": title(c), "systems": sys}));
         }
         cap_list.sort_by(|a, b| a["title"].as_str().cmp(&b["title"].as_str()));
-        map_domains.push(json!({"id": model.node(*d).id, "title": title(*d), "capabilities": cap_list}));
+        map_domains
+            .push(json!({"id": model.node(*d).id, "title": title(*d), "capabilities": cap_list}));
     }
     map_domains.sort_by(|a, b| a["title"].as_str().cmp(&b["title"].as_str()));
     let mut map = base.clone();
@@ -469,7 +471,15 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         "systems",
         "Every system",
         &[
-            "System", "Domain", "Owner", "Lifecycle", "TIME", "Disposition", "Spend", "tCO2e", "Findings",
+            "System",
+            "Domain",
+            "Owner",
+            "Lifecycle",
+            "TIME",
+            "Disposition",
+            "Spend",
+            "tCO2e",
+            "Findings",
         ],
         &[false, false, false, false, false, false, true, true, true],
     );
@@ -501,9 +511,21 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
                     .map(|l| enum_text(&l.phase))
                     .unwrap_or_else(|| "—".into()),
             ),
-            cell(n.time.map(|t| t.as_str().to_string()).unwrap_or_else(|| "—".into())),
-            cell(spec.disposition.as_ref().map(enum_text).unwrap_or_else(|| "—".into())),
-            num(f.money(eff.to_f64().unwrap_or(0.0)), eff.to_f64().unwrap_or(0.0)),
+            cell(
+                n.time
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_else(|| "—".into()),
+            ),
+            cell(
+                spec.disposition
+                    .as_ref()
+                    .map(enum_text)
+                    .unwrap_or_else(|| "—".into()),
+            ),
+            num(
+                f.money(eff.to_f64().unwrap_or(0.0)),
+                eff.to_f64().unwrap_or(0.0),
+            ),
             num(thousands(c.1 / 1000.0, 1), c.1 / 1000.0),
             num(nf.to_string(), nf as f64),
         ]);
@@ -524,7 +546,15 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         },
     });
     for &s in &systems {
-        pages.push(system_page_context(i, &base, &f, s, &findings_by_node, &carbon_by_system, spend_of(&model.node(s).id)));
+        pages.push(system_page_context(
+            i,
+            &base,
+            &f,
+            s,
+            &findings_by_node,
+            &carbon_by_system,
+            spend_of(&model.node(s).id),
+        ));
     }
 
     // ---- Spend ---------------------------------------------------------
@@ -532,15 +562,36 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         let mut c = base.clone();
         c.insert("root", "");
         c.insert("page", "spend");
-        let breakdown = |name: &str, caption: &str, m: &BTreeMap<String, crate::assess::spend::Cost>, links: bool| {
-            let mut t = Table::new(name, caption, &["", "Billed", "Effective", "Share"], &[false, true, true, true]);
-            let total = l.total.effective.to_f64().unwrap_or(0.0).max(f64::MIN_POSITIVE);
+        let breakdown = |name: &str,
+                         caption: &str,
+                         m: &BTreeMap<String, crate::assess::spend::Cost>,
+                         links: bool| {
+            let mut t = Table::new(
+                name,
+                caption,
+                &["", "Billed", "Effective", "Share"],
+                &[false, true, true, true],
+            );
+            let total = l
+                .total
+                .effective
+                .to_f64()
+                .unwrap_or(0.0)
+                .max(f64::MIN_POSITIVE);
             let mut rows: Vec<(&String, &crate::assess::spend::Cost)> = m.iter().collect();
-            rows.sort_by(|a, b| b.1.effective.cmp(&a.1.effective));
+            rows.sort_by_key(|b| std::cmp::Reverse(b.1.effective));
             for (k, v) in rows {
                 let e = v.effective.to_f64().unwrap_or(0.0);
                 t.rows.push(vec![
-                    if links { node_link(model, k, "") } else { cell(if model.get(k).is_some() { title_of(k) } else { k.clone() }) },
+                    if links {
+                        node_link(model, k, "")
+                    } else {
+                        cell(if model.get(k).is_some() {
+                            title_of(k)
+                        } else {
+                            k.clone()
+                        })
+                    },
                     num(f.money_dec(v.billed), v.billed.to_f64().unwrap_or(0.0)),
                     num(f.money_dec(v.effective), e),
                     num(format!("{:.1}%", e / total * 100.0), e / total * 100.0),
@@ -550,43 +601,104 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         };
         let spend_tables = vec![
             breakdown("spend-by-supplier", "By supplier", &l.by_supplier, false),
-            breakdown("spend-by-cost-centre", "By cost centre", &l.by_cost_centre, false),
-            breakdown("spend-by-capability", "By capability", &l.by_capability, false),
+            breakdown(
+                "spend-by-cost-centre",
+                "By cost centre",
+                &l.by_cost_centre,
+                false,
+            ),
+            breakdown(
+                "spend-by-capability",
+                "By capability",
+                &l.by_capability,
+                false,
+            ),
             breakdown("spend-by-domain", "By domain", &l.by_domain, false),
-            breakdown("spend-by-provider", "By provider (billing exports; the ledger as one line)", &l.by_provider, false),
+            breakdown(
+                "spend-by-provider",
+                "By provider (billing exports; the ledger as one line)",
+                &l.by_provider,
+                false,
+            ),
             breakdown("spend-by-service", "By cloud service", &l.by_service, false),
             breakdown("spend-by-system", "By system", &l.by_system, true),
-            breakdown("spend-unallocated", "Unallocated, by reason", &l.unallocated_by, false),
+            breakdown(
+                "spend-unallocated",
+                "Unallocated, by reason",
+                &l.unallocated_by,
+                false,
+            ),
         ];
         let supplier_bars: Vec<Bar> = {
             let mut v: Vec<(&String, &crate::assess::spend::Cost)> = l.by_supplier.iter().collect();
-            v.sort_by(|a, b| b.1.effective.cmp(&a.1.effective));
+            v.sort_by_key(|b| std::cmp::Reverse(b.1.effective));
             v.into_iter()
                 .take(15)
                 .map(|(k, v)| Bar {
-                    label: if model.get(k).is_some() { title_of(k) } else { k.clone() },
+                    label: if model.get(k).is_some() {
+                        title_of(k)
+                    } else {
+                        k.clone()
+                    },
                     value: v.effective.to_f64().unwrap_or(0.0),
                     ..Default::default()
                 })
                 .collect()
         };
-        c.insert("chart_suppliers", &svg::bars("Top suppliers by effective spend", &supplier_bars, &|v| f.money(v)));
-        c.insert("chart_domains", &svg::treemap("Spend by domain", &spend_domain, &|v| f.money(v)));
-        let mut shadow = Table::new("shadow-it", "Shadow IT: technology suppliers on the ledger the inventory does not know", &["Supplier", "Amount", "Lines", "Cost centres", "Why"], &[false, true, true, false, false]);
+        c.insert(
+            "chart_suppliers",
+            &svg::bars("Top suppliers by effective spend", &supplier_bars, &|v| {
+                f.money(v)
+            }),
+        );
+        c.insert(
+            "chart_domains",
+            &svg::treemap("Spend by domain", &spend_domain, &|v| f.money(v)),
+        );
+        let mut shadow = Table::new(
+            "shadow-it",
+            "Shadow IT: technology suppliers on the ledger the inventory does not know",
+            &["Supplier", "Amount", "Lines", "Cost centres", "Why"],
+            &[false, true, true, false, false],
+        );
         for s in &sp.shadow {
             shadow.rows.push(vec![
                 cell(s.supplier.clone()),
-                num(format!("{} {}", s.currency, thousands(s.total.to_f64().unwrap_or(0.0), 2)), s.total.to_f64().unwrap_or(0.0)),
+                num(
+                    format!(
+                        "{} {}",
+                        s.currency,
+                        thousands(s.total.to_f64().unwrap_or(0.0), 2)
+                    ),
+                    s.total.to_f64().unwrap_or(0.0),
+                ),
                 num(s.lines.to_string(), s.lines as f64),
                 cell(s.cost_centres.join(", ")),
                 cell(s.why.clone()),
             ]);
         }
-        let mut contracts = Table::new("contracts", "Contracts: value, term and notice", &["Contract", "Supplier", "Annual value", "Start", "End", "Notice by", "Renewal", "Decision"], &[false, false, true, false, false, false, false, false]);
+        let mut contracts = Table::new(
+            "contracts",
+            "Contracts: value, term and notice",
+            &[
+                "Contract",
+                "Supplier",
+                "Annual value",
+                "Start",
+                "End",
+                "Notice by",
+                "Renewal",
+                "Decision",
+            ],
+            &[false, false, true, false, false, false, false, false],
+        );
         for ci in model.nodes_of(Kind::Contract) {
             if let Some(Spec::Contract(ct)) = &model.node(ci).spec {
                 let annual = ct.annual_value.as_ref().map(|m| m.0).unwrap_or(ct.value.0);
-                let notice = ct.notice_period.map(|d| d.before(ct.end.value.0).to_string()).unwrap_or_else(|| "—".into());
+                let notice = ct
+                    .notice_period
+                    .map(|d| d.before(ct.end.value.0).to_string())
+                    .unwrap_or_else(|| "—".into());
                 contracts.rows.push(vec![
                     cell(title(ci)),
                     cell(title_of(&ct.supplier.value.id())),
@@ -594,8 +706,18 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
                     cell(ct.start.value.to_string()),
                     cell(ct.end.value.to_string()),
                     cell(notice),
-                    cell(ct.renewal.as_ref().map(enum_text).unwrap_or_else(|| "—".into())),
-                    cell(ct.decision.as_ref().map(enum_text).unwrap_or_else(|| "—".into())),
+                    cell(
+                        ct.renewal
+                            .as_ref()
+                            .map(enum_text)
+                            .unwrap_or_else(|| "—".into()),
+                    ),
+                    cell(
+                        ct.decision
+                            .as_ref()
+                            .map(enum_text)
+                            .unwrap_or_else(|| "—".into()),
+                    ),
                 ]);
             }
         }
@@ -617,7 +739,11 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         tables.extend(spend_tables);
         tables.push(shadow);
         tables.push(contracts);
-        pages.push(Page { path: "spend.html".into(), template: "spend.html", context: c });
+        pages.push(Page {
+            path: "spend.html".into(),
+            template: "spend.html",
+            context: c,
+        });
     }
 
     // ---- Carbon --------------------------------------------------------
@@ -627,24 +753,55 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         c.insert("page", "carbon");
         let by = |b: super::carbon::By, name: &str, caption: &str| -> (Table, Vec<Bar>) {
             let rows = super::carbon::breakdown(model, i.carbon, Basis::Location, b);
-            let mut t = Table::new(name, caption, &["", "Low", "Central", "High", "Share"], &[false, true, true, true, true]);
+            let mut t = Table::new(
+                name,
+                caption,
+                &["", "Low", "Central", "High", "Share"],
+                &[false, true, true, true, true],
+            );
             let total = total_co2.central.max(f64::MIN_POSITIVE);
             let mut bars = Vec::new();
             for (k, r) in rows {
-                let label = if k.starts_with('(') { "Not attributed".to_string() } else if model.get(&k).is_some() { title_of(&k) } else { k.clone() };
+                let label = if k.starts_with('(') {
+                    "Not attributed".to_string()
+                } else if model.get(&k).is_some() {
+                    title_of(&k)
+                } else {
+                    k.clone()
+                };
                 t.rows.push(vec![
-                    if b == super::carbon::By::System { node_link(model, &k, "") } else { cell(label.clone()) },
+                    if b == super::carbon::By::System {
+                        node_link(model, &k, "")
+                    } else {
+                        cell(label.clone())
+                    },
                     num(co2(r.low), r.low),
                     num(co2(r.central), r.central),
                     num(co2(r.high), r.high),
-                    num(format!("{:.1}%", r.central / total * 100.0), r.central / total * 100.0),
+                    num(
+                        format!("{:.1}%", r.central / total * 100.0),
+                        r.central / total * 100.0,
+                    ),
                 ]);
-                bars.push(Bar { label, value: r.central, range: Some((r.low, r.high)), href: None });
+                bars.push(Bar {
+                    label,
+                    value: r.central,
+                    range: Some((r.low, r.high)),
+                    href: None,
+                });
             }
             (t, bars)
         };
-        let (cat, cat_bars) = by(super::carbon::By::Category, "carbon-by-category", "By category");
-        let (scope, _) = by(super::carbon::By::Scope, "carbon-by-scope", "By scope (GHG Protocol)");
+        let (cat, cat_bars) = by(
+            super::carbon::By::Category,
+            "carbon-by-category",
+            "By category",
+        );
+        let (scope, _) = by(
+            super::carbon::By::Scope,
+            "carbon-by-scope",
+            "By scope (GHG Protocol)",
+        );
         let (site, _) = by(super::carbon::By::Site, "carbon-by-site", "By site");
         let (system, mut sys_bars) = by(super::carbon::By::System, "carbon-by-system", "By system");
         sys_bars.retain(|b| b.label != "Not attributed");
@@ -654,16 +811,51 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
             *quality.entry(enum_text(&it.quality)).or_default() += it.co2e(Basis::Location).central;
         }
         let quality: Vec<(String, f64)> = quality.into_iter().collect();
-        c.insert("chart_category", &svg::bars("Carbon by category (central, with range)", &cat_bars, &co2));
-        c.insert("chart_systems", &svg::bars("The fifteen systems with the largest footprint", &sys_bars, &co2));
-        c.insert("chart_quality", &svg::share_bar("Method quality: share of the central estimate", &quality, &co2));
-        let mut factors = Table::new("emission-factors", "Emission factors used, with their sources", &["File", "Source", "Year", "Licence", "URL"], &[false, false, false, false, false]);
+        c.insert(
+            "chart_category",
+            &svg::bars("Carbon by category (central, with range)", &cat_bars, &co2),
+        );
+        c.insert(
+            "chart_systems",
+            &svg::bars(
+                "The fifteen systems with the largest footprint",
+                &sys_bars,
+                &co2,
+            ),
+        );
+        c.insert(
+            "chart_quality",
+            &svg::share_bar(
+                "Method quality: share of the central estimate",
+                &quality,
+                &co2,
+            ),
+        );
+        let mut factors = Table::new(
+            "emission-factors",
+            "Emission factors used, with their sources",
+            &["File", "Source", "Year", "Licence", "URL"],
+            &[false, false, false, false, false],
+        );
         for p in i.factors.files.values() {
-            factors.rows.push(vec![cell(format!("{}/{}", p.set, p.file)), cell(p.source.clone()), cell(p.year.clone()), cell(p.licence.clone()), cell(p.url.clone())]);
+            factors.rows.push(vec![
+                cell(format!("{}/{}", p.set, p.file)),
+                cell(p.source.clone()),
+                cell(p.year.clone()),
+                cell(p.licence.clone()),
+                cell(p.url.clone()),
+            ]);
         }
-        let mut not_est = Table::new("carbon-not-estimated", "Not estimated, and why", &["Node", "Reason"], &[false, false]);
+        let mut not_est = Table::new(
+            "carbon-not-estimated",
+            "Not estimated, and why",
+            &["Node", "Reason"],
+            &[false, false],
+        );
         for n in &i.carbon.not_estimated {
-            not_est.rows.push(vec![node_link(model, &n.id, ""), cell(n.reason.clone())]);
+            not_est
+                .rows
+                .push(vec![node_link(model, &n.id, ""), cell(n.reason.clone())]);
         }
         c.insert("totals", &json!({
             "location": {"low": co2(total_co2.low), "central": co2(total_co2.central), "high": co2(total_co2.high)},
@@ -678,7 +870,11 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         tables.extend(ctables);
         tables.push(factors);
         tables.push(not_est);
-        pages.push(Page { path: "carbon.html".into(), template: "carbon.html", context: c });
+        pages.push(Page {
+            path: "carbon.html".into(),
+            template: "carbon.html",
+            context: c,
+        });
     }
 
     // ---- Policies ------------------------------------------------------
@@ -686,30 +882,77 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         let mut c = base.clone();
         c.insert("root", "");
         c.insert("page", "policies");
-        let mut groups: BTreeMap<(std::cmp::Reverse<crate::assess::policy::Severity>, String), Vec<&Finding>> = BTreeMap::new();
+        let mut groups: BTreeMap<
+            (std::cmp::Reverse<crate::assess::policy::Severity>, String),
+            Vec<&Finding>,
+        > = BTreeMap::new();
         for fd in &outcome.findings {
-            groups.entry((std::cmp::Reverse(fd.severity), fd.rule.clone())).or_default().push(fd);
+            groups
+                .entry((std::cmp::Reverse(fd.severity), fd.rule.clone()))
+                .or_default()
+                .push(fd);
         }
-        let mut findings = Table::new("findings", "Every finding", &["Severity", "Rule", "Node", "Finding", "Money", "kgCO2e"], &[false, false, false, false, true, true]);
+        let mut findings = Table::new(
+            "findings",
+            "Every finding",
+            &["Severity", "Rule", "Node", "Finding", "Money", "kgCO2e"],
+            &[false, false, false, false, true, true],
+        );
         let mut rule_groups = Vec::new();
         for ((sev, rule), list) in &groups {
-            let mut t = Table::new(&format!("findings-{rule}"), rule, &["Node", "Finding", "Money saved", "kgCO2e saved"], &[false, false, true, true]);
+            let mut t = Table::new(
+                &format!("findings-{rule}"),
+                rule,
+                &["Node", "Finding", "Money saved", "kgCO2e saved"],
+                &[false, false, true, true],
+            );
             for fd in list {
-                let (m, k) = fd.savings.as_ref().map(|s| (s.amount, s.co2e_kg)).unwrap_or_default();
+                let (m, k) = fd
+                    .savings
+                    .as_ref()
+                    .map(|s| (s.amount, s.co2e_kg))
+                    .unwrap_or_default();
                 let row = vec![
                     node_link(model, &fd.id, ""),
                     cell(fd.message.clone()),
-                    num(if m > Decimal::ZERO { f.money_dec(m) } else { String::new() }, m.to_f64().unwrap_or(0.0)),
-                    num(if k > 0.0 { thousands(k, 0) } else { String::new() }, k),
+                    num(
+                        if m > Decimal::ZERO {
+                            f.money_dec(m)
+                        } else {
+                            String::new()
+                        },
+                        m.to_f64().unwrap_or(0.0),
+                    ),
+                    num(
+                        if k > 0.0 {
+                            thousands(k, 0)
+                        } else {
+                            String::new()
+                        },
+                        k,
+                    ),
                 ];
-                let mut full = vec![Cell { text: sev.0.as_str().into(), class: Some(format!("sev-{}", sev.0.as_str())), ..Default::default() }, cell(rule.clone())];
+                let mut full = vec![
+                    Cell {
+                        text: sev.0.as_str().into(),
+                        class: Some(format!("sev-{}", sev.0.as_str())),
+                        ..Default::default()
+                    },
+                    cell(rule.clone()),
+                ];
                 full.extend(row.iter().cloned());
                 findings.rows.push(full);
                 t.rows.push(row);
             }
             rule_groups.push(json!({"rule": rule, "severity": sev.0.as_str(), "count": list.len(), "remediation": list[0].remediation, "category": list[0].category.as_str(), "table": t}));
+            tables.push(t);
         }
-        let mut waived = Table::new("waived", "Waived findings", &["Rule", "Node", "Finding", "Reason", "Approver", "Until"], &[false; 6]);
+        let mut waived = Table::new(
+            "waived",
+            "Waived findings",
+            &["Rule", "Node", "Finding", "Reason", "Approver", "Until"],
+            &[false; 6],
+        );
         for w in &outcome.waived {
             let note = w.waiver.as_ref();
             waived.rows.push(vec![
@@ -726,7 +969,11 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         c.insert("summary", &json!({"rules": outcome.rules, "evaluated": outcome.evaluated, "errors": outcome.errors.len(), "unused_waivers": outcome.unused_waivers}));
         tables.push(findings);
         tables.push(waived);
-        pages.push(Page { path: "policies.html".into(), template: "policies.html", context: c });
+        pages.push(Page {
+            path: "policies.html".into(),
+            template: "policies.html",
+            context: c,
+        });
     }
 
     // ---- Render --------------------------------------------------------
@@ -754,8 +1001,18 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     }
     // Markdown summary.
     let mut md = base.clone();
-    md.insert("domains_spend", &spend_domain.iter().take(10).map(|b| json!({"label": b.label, "value": f.money(b.value)})).collect::<Vec<_>>());
-    md.insert("top_savings", &tables.iter().find(|t| t.name == "top-savings"));
+    md.insert(
+        "domains_spend",
+        &spend_domain
+            .iter()
+            .take(10)
+            .map(|b| json!({"label": b.label, "value": f.money(b.value)}))
+            .collect::<Vec<_>>(),
+    );
+    md.insert(
+        "top_savings",
+        &tables.iter().find(|t| t.name == "top-savings"),
+    );
     md.insert(
         "rules",
         &outcome
@@ -770,8 +1027,10 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         .render("summary.md", &md)
         .map_err(|e| template_error(&e, i.templates))?;
     files.insert("summary.md".into(), summary.into_bytes());
-    for t in &tables {
-        let text = t.to_csv().map_err(|e| format!("csv export of `{}`: {e}", t.name))?;
+    for t in tables.iter().filter(|t| t.export) {
+        let text = t
+            .to_csv()
+            .map_err(|e| format!("csv export of `{}`: {e}", t.name))?;
         files.insert(format!("csv/{}.csv", t.name), text.into_bytes());
     }
     // Data and diagrams as code.
@@ -791,10 +1050,22 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         (serde_json::to_string_pretty(&data).map_err(|e| e.to_string())? + "\n").into_bytes(),
     );
     let sel = super::graph::select(model, &super::graph::default_kinds(), None, 0);
-    files.insert("diagrams/estate.dot".into(), super::graph::to_dot(model, &sel).into_bytes());
-    files.insert("diagrams/estate.mmd".into(), super::graph::to_mermaid(model, &sel).into_bytes());
-    files.insert("diagrams/workspace.dsl".into(), super::diagram::structurizr(model, i.name).into_bytes());
-    Ok(Site { files, pages: page_count })
+    files.insert(
+        "diagrams/estate.dot".into(),
+        super::graph::to_dot(model, &sel).into_bytes(),
+    );
+    files.insert(
+        "diagrams/estate.mmd".into(),
+        super::graph::to_mermaid(model, &sel).into_bytes(),
+    );
+    files.insert(
+        "diagrams/workspace.dsl".into(),
+        super::diagram::structurizr(model, i.name).into_bytes(),
+    );
+    Ok(Site {
+        files,
+        pages: page_count,
+    })
 }
 
 fn enum_text<T: Serialize>(v: &T) -> String {
@@ -862,41 +1133,129 @@ fn system_page_context(
     let facts: Vec<(String, String)> = spec
         .map(|x| {
             vec![
-                ("Owner", x.owner.as_ref().map(|r| title_of(&r.value.id())).unwrap_or_else(|| "No owner recorded".into())),
-                ("Domain", x.domain.as_ref().map(|r| title_of(&r.value.id())).unwrap_or_else(|| "—".into())),
-                ("Capabilities", x.capabilities.iter().map(|r| title_of(&r.value.id())).collect::<Vec<_>>().join(", ")),
-                ("Lifecycle", x.lifecycle.as_ref().map(|l| {
-                    let mut t = enum_text(&l.phase);
-                    if let Some(e) = &l.end_of_life { t.push_str(&format!(" (end of life {})", e.value)); }
-                    t
-                }).unwrap_or_else(|| "—".into())),
-                ("Criticality", x.criticality.as_ref().map(enum_text).unwrap_or_else(|| "—".into())),
-                ("Hosting", x.hosting.as_ref().map(enum_text).unwrap_or_else(|| "—".into())),
-                ("TIME quadrant", n.time.map(|t| t.as_str().to_string()).unwrap_or_else(|| "—".into())),
-                ("Disposition (7R)", x.disposition.as_ref().map(enum_text).unwrap_or_else(|| "—".into())),
-                ("Users", x.users.map(|u| thousands(u as f64, 0)).unwrap_or_else(|| "—".into())),
-                ("Data location", x.data_location.as_ref().map(|d| d.value.clone()).unwrap_or_else(|| "—".into())),
-                ("Recovery", x.recovery.as_ref().map(|r| format!("RTO {} h, RPO {} h{}", r.rto_hours.map(format_plain).unwrap_or_else(|| "?".into()), r.rpo_hours.map(format_plain).unwrap_or_else(|| "?".into()), r.tested.map(|t| format!(", tested {t}")).unwrap_or_default())).unwrap_or_else(|| "—".into())),
+                (
+                    "Owner",
+                    x.owner
+                        .as_ref()
+                        .map(|r| title_of(&r.value.id()))
+                        .unwrap_or_else(|| "No owner recorded".into()),
+                ),
+                (
+                    "Domain",
+                    x.domain
+                        .as_ref()
+                        .map(|r| title_of(&r.value.id()))
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "Capabilities",
+                    x.capabilities
+                        .iter()
+                        .map(|r| title_of(&r.value.id()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                (
+                    "Lifecycle",
+                    x.lifecycle
+                        .as_ref()
+                        .map(|l| {
+                            let mut t = enum_text(&l.phase);
+                            if let Some(e) = &l.end_of_life {
+                                t.push_str(&format!(" (end of life {})", e.value));
+                            }
+                            t
+                        })
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "Criticality",
+                    x.criticality
+                        .as_ref()
+                        .map(enum_text)
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "Hosting",
+                    x.hosting
+                        .as_ref()
+                        .map(enum_text)
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "TIME quadrant",
+                    n.time
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "Disposition (7R)",
+                    x.disposition
+                        .as_ref()
+                        .map(enum_text)
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "Users",
+                    x.users
+                        .map(|u| thousands(u as f64, 0))
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "Data location",
+                    x.data_location
+                        .as_ref()
+                        .map(|d| d.value.clone())
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                (
+                    "Recovery",
+                    x.recovery
+                        .as_ref()
+                        .map(|r| {
+                            format!(
+                                "RTO {} h, RPO {} h{}",
+                                r.rto_hours.map(format_plain).unwrap_or_else(|| "?".into()),
+                                r.rpo_hours.map(format_plain).unwrap_or_else(|| "?".into()),
+                                r.tested
+                                    .map(|t| format!(", tested {t}"))
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .unwrap_or_else(|| "—".into()),
+                ),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect()
         })
         .unwrap_or_default();
-    c.insert("system", &json!({
-        "id": n.id,
-        "title": n.title.clone().unwrap_or_else(|| n.name.clone()),
-        "description": n.description,
-        "declared_at": n.provenance.loc.map(|l| i.sources.describe(l)),
-        "tags": n.tags,
-        "labels": n.labels,
-        "facts": facts,
-    }));
+    c.insert(
+        "system",
+        &json!({
+            "id": n.id,
+            "title": n.title.clone().unwrap_or_else(|| n.name.clone()),
+            "description": n.description,
+            "declared_at": n.provenance.loc.map(|l| i.sources.describe(l)),
+            "tags": n.tags,
+            "labels": n.labels,
+            "facts": facts,
+        }),
+    );
     // Technologies (its own and its resources').
-    let mut techs = Table::new(&format!("technologies-{}", n.name), "Technologies", &["Technology", "Product", "Version", "End of life", "Status"], &[false; 5]);
+    let mut techs = Table::new(
+        &format!("technologies-{}", n.name),
+        "Technologies",
+        &["Technology", "Product", "Version", "End of life", "Status"],
+        &[false; 5],
+    );
     let mut tech_idx: Vec<NodeIndex> = model.neighbours(s, Direction::Outgoing, &[EdgeKind::Uses]);
     let hosts: Vec<NodeIndex> = model
-        .neighbours(s, Direction::Outgoing, &[EdgeKind::RunsOn, EdgeKind::DependsOn])
+        .neighbours(
+            s,
+            Direction::Outgoing,
+            &[EdgeKind::RunsOn, EdgeKind::DependsOn],
+        )
         .into_iter()
         .filter(|r| model.node(*r).kind == Kind::Resource)
         .collect();
@@ -913,14 +1272,35 @@ fn system_page_context(
         };
         let eol = i.eol.get(&tn.id).cloned();
         let status = match &eol {
-            Some(d) if d.as_str() < i.today.to_string().as_str() => Cell { text: "Past end of life".into(), class: Some("sev-high".into()), ..Default::default() },
+            Some(d) if d.as_str() < i.today.to_string().as_str() => Cell {
+                text: "Past end of life".into(),
+                class: Some("sev-high".into()),
+                ..Default::default()
+            },
             Some(_) => cell("Supported"),
             None => cell("Unknown"),
         };
-        techs.rows.push(vec![cell(tn.title.clone().unwrap_or_else(|| tn.name.clone())), cell(product), cell(version), cell(eol.unwrap_or_else(|| "—".into())), status]);
+        techs.rows.push(vec![
+            cell(tn.title.clone().unwrap_or_else(|| tn.name.clone())),
+            cell(product),
+            cell(version),
+            cell(eol.unwrap_or_else(|| "—".into())),
+            status,
+        ]);
     }
     // Hosting chain.
-    let mut hosting = Table::new(&format!("hosting-{}", n.name), "Runs on", &["Resource", "Type", "Provider", "Region or site", "Instance type"], &[false; 5]);
+    let mut hosting = Table::new(
+        &format!("hosting-{}", n.name),
+        "Runs on",
+        &[
+            "Resource",
+            "Type",
+            "Provider",
+            "Region or site",
+            "Instance type",
+        ],
+        &[false; 5],
+    );
     for h in &hosts {
         let hn = model.node(*h);
         if let Some(Spec::Resource(r)) = &hn.spec {
@@ -928,13 +1308,24 @@ fn system_page_context(
                 cell(hn.name.clone()),
                 cell(enum_text(&r.resource_type)),
                 cell(enum_text(&r.provider)),
-                cell(r.region.as_ref().map(|x| x.value.clone()).or_else(|| r.site.as_ref().map(|x| title_of(&x.value.id()))).unwrap_or_else(|| "—".into())),
+                cell(
+                    r.region
+                        .as_ref()
+                        .map(|x| x.value.clone())
+                        .or_else(|| r.site.as_ref().map(|x| title_of(&x.value.id())))
+                        .unwrap_or_else(|| "—".into()),
+                ),
                 cell(r.instance_type.clone().unwrap_or_else(|| "—".into())),
             ]);
         }
     }
     // Integrations.
-    let mut integ = Table::new(&format!("integrations-{}", n.name), "Integrations", &["Integration", "From", "To", "Style", "Frequency"], &[false; 5]);
+    let mut integ = Table::new(
+        &format!("integrations-{}", n.name),
+        "Integrations",
+        &["Integration", "From", "To", "Style", "Frequency"],
+        &[false; 5],
+    );
     for it in model.neighbours(s, Direction::Incoming, &[EdgeKind::IntegratesWith]) {
         if let Some(Spec::Integration(x)) = &model.node(it).spec {
             integ.rows.push(vec![
@@ -942,53 +1333,128 @@ fn system_page_context(
                 node_link(model, &x.from.value.id(), ""),
                 node_link(model, &x.to.value.id(), ""),
                 cell(enum_text(&x.style)),
-                cell(x.frequency.as_ref().map(enum_text).unwrap_or_else(|| "—".into())),
+                cell(
+                    x.frequency
+                        .as_ref()
+                        .map(enum_text)
+                        .unwrap_or_else(|| "—".into()),
+                ),
             ]);
         }
     }
     // Information assets.
-    let mut assets = Table::new(&format!("data-{}", n.name), "Information held", &["Asset", "Classification", "Role"], &[false; 3]);
+    let mut assets = Table::new(
+        &format!("data-{}", n.name),
+        "Information held",
+        &["Asset", "Classification", "Role"],
+        &[false; 3],
+    );
     if let Some(x) = spec {
         for d in &x.data {
-            let class = model.get(&d.asset.value.id()).and_then(|a| match &model.node(a).spec {
-                Some(Spec::InformationAsset(ia)) => Some(enum_text(&ia.classification)),
-                _ => None,
-            });
-            assets.rows.push(vec![cell(title_of(&d.asset.value.id())), cell(class.unwrap_or_default()), cell(enum_text(&d.role))]);
+            let class = model
+                .get(&d.asset.value.id())
+                .and_then(|a| match &model.node(a).spec {
+                    Some(Spec::InformationAsset(ia)) => Some(enum_text(&ia.classification)),
+                    _ => None,
+                });
+            assets.rows.push(vec![
+                cell(title_of(&d.asset.value.id())),
+                cell(class.unwrap_or_default()),
+                cell(enum_text(&d.role)),
+            ]);
         }
     }
     // Suppliers and contracts.
-    let mut suppliers = Table::new(&format!("suppliers-{}", n.name), "Suppliers and contracts", &["Supplier", "Contract", "Annual value", "Ends"], &[false, false, true, false]);
+    let mut suppliers = Table::new(
+        &format!("suppliers-{}", n.name),
+        "Suppliers and contracts",
+        &["Supplier", "Contract", "Annual value", "Ends"],
+        &[false, false, true, false],
+    );
     for ct in model.neighbours(s, Direction::Outgoing, &[EdgeKind::CoveredBy]) {
         if let Some(Spec::Contract(x)) = &model.node(ct).spec {
             let annual = x.annual_value.as_ref().map(|m| m.0).unwrap_or(x.value.0);
-            suppliers.rows.push(vec![cell(title_of(&x.supplier.value.id())), cell(title_of(&model.node(ct).id)), num(f.money_dec(annual), annual.to_f64().unwrap_or(0.0)), cell(x.end.value.to_string())]);
+            suppliers.rows.push(vec![
+                cell(title_of(&x.supplier.value.id())),
+                cell(title_of(&model.node(ct).id)),
+                num(f.money_dec(annual), annual.to_f64().unwrap_or(0.0)),
+                cell(x.end.value.to_string()),
+            ]);
         }
     }
     if suppliers.rows.is_empty() {
         for sup in model.neighbours(s, Direction::Outgoing, &[EdgeKind::SuppliedBy]) {
-            suppliers.rows.push(vec![cell(title_of(&model.node(sup).id)), cell("No contract recorded"), num(String::new(), 0.0), cell("")]);
+            suppliers.rows.push(vec![
+                cell(title_of(&model.node(sup).id)),
+                cell("No contract recorded"),
+                num(String::new(), 0.0),
+                cell(""),
+            ]);
         }
     }
     // Carbon by method.
-    let mut carbon = Table::new(&format!("carbon-{}", n.name), "Carbon by item and method", &["Item", "Method", "Quality", "Low", "Central", "High"], &[false, false, false, true, true, true]);
-    for it in i.carbon.items.iter().filter(|x| x.system.as_deref() == Some(n.id.as_str())) {
+    let mut carbon = Table::new(
+        &format!("carbon-{}", n.name),
+        "Carbon by item and method",
+        &["Item", "Method", "Quality", "Low", "Central", "High"],
+        &[false, false, false, true, true, true],
+    );
+    for it in i
+        .carbon
+        .items
+        .iter()
+        .filter(|x| x.system.as_deref() == Some(n.id.as_str()))
+    {
         let r = it.co2e(Basis::Location);
-        carbon.rows.push(vec![cell(title_of(&it.id)), cell(it.method), cell(enum_text(&it.quality)), num(co2(r.low), r.low), num(co2(r.central), r.central), num(co2(r.high), r.high)]);
+        carbon.rows.push(vec![
+            cell(title_of(&it.id)),
+            cell(it.method),
+            cell(enum_text(&it.quality)),
+            num(co2(r.low), r.low),
+            num(co2(r.central), r.central),
+            num(co2(r.high), r.high),
+        ]);
     }
     let cs = carbon_by_system.get(&n.id).copied().unwrap_or_default();
-    c.insert("numbers", &json!({
-        "spend_billed": spend.map(|x| f.money_dec(x.0)),
-        "spend_effective": spend.map(|x| f.money_dec(x.1)),
-        "co2": co2(cs.1),
-        "co2_range": format!("{} – {}", co2(cs.0), co2(cs.2)),
-    }));
-    let mut fs = Table::new(&format!("findings-{}", n.name), "Policy findings", &["Severity", "Rule", "Finding"], &[false; 3]);
-    for fd in findings.get(n.id.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-        fs.rows.push(vec![Cell { text: fd.severity.as_str().into(), class: Some(format!("sev-{}", fd.severity.as_str())), ..Default::default() }, cell(fd.rule.clone()), cell(fd.message.clone())]);
+    c.insert(
+        "numbers",
+        &json!({
+            "spend_billed": spend.map(|x| f.money_dec(x.0)),
+            "spend_effective": spend.map(|x| f.money_dec(x.1)),
+            "co2": co2(cs.1),
+            "co2_range": format!("{} – {}", co2(cs.0), co2(cs.2)),
+        }),
+    );
+    let mut fs = Table::new(
+        &format!("findings-{}", n.name),
+        "Policy findings",
+        &["Severity", "Rule", "Finding"],
+        &[false; 3],
+    );
+    for fd in findings
+        .get(n.id.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        fs.rows.push(vec![
+            Cell {
+                text: fd.severity.as_str().into(),
+                class: Some(format!("sev-{}", fd.severity.as_str())),
+                ..Default::default()
+            },
+            cell(fd.rule.clone()),
+            cell(fd.message.clone()),
+        ]);
     }
-    c.insert("context", &super::diagram::context_svg(model, s, &|id| system_page(id).map(|p| format!("../{p}"))));
-    c.insert("tables", &vec![techs, hosting, integ, assets, suppliers, carbon, fs]);
+    c.insert(
+        "context",
+        &super::diagram::context_svg(model, s, &|id| system_page(id).map(|p| format!("../{p}"))),
+    );
+    let mut own = vec![techs, hosting, integ, assets, suppliers, carbon, fs];
+    for t in &mut own {
+        t.export = false;
+    }
+    c.insert("tables", &own);
     Page {
         path: format!("systems/{}.html", file_name(&n.name)),
         template: "system.html",
@@ -1004,7 +1470,9 @@ pub fn write(site: &Site, dir: &Path) -> std::io::Result<()> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent)?;
-    let tmp = tempfile::Builder::new().prefix(".report-").tempdir_in(&parent)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".report-")
+        .tempdir_in(&parent)?;
     for (path, bytes) in &site.files {
         let p = tmp.path().join(path);
         if let Some(d) = p.parent() {
@@ -1014,10 +1482,7 @@ pub fn write(site: &Site, dir: &Path) -> std::io::Result<()> {
     }
     let staged = tmp.keep();
     if dir.exists() {
-        let old = parent.join(format!(
-            ".report-old-{}",
-            std::process::id()
-        ));
+        let old = parent.join(format!(".report-old-{}", std::process::id()));
         std::fs::rename(dir, &old)?;
         std::fs::rename(&staged, dir)?;
         std::fs::remove_dir_all(&old)?;

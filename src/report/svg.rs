@@ -48,7 +48,7 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Horizontal bars, largest first as given; `fmt` prints a value with its unit.
 pub fn bars(title: &str, items: &[Bar], fmt: &dyn Fn(f64) -> String) -> String {
-    let (label_w, bar_w, value_w, row) = (230.0, 360.0, 170.0, 24.0);
+    let (label_w, bar_w, value_w, row) = (190.0, 250.0, 100.0, 22.0);
     let width = label_w + bar_w + value_w;
     let height = row * items.len().max(1) as f64 + 8.0;
     let max = items
@@ -72,7 +72,7 @@ pub fn bars(title: &str, items: &[Bar], fmt: &dyn Fn(f64) -> String) -> String {
     for (i, b) in items.iter().enumerate() {
         let y = 4.0 + i as f64 * row;
         let w = (b.value.max(0.0) / max * bar_w).max(if b.value > 0.0 { 1.0 } else { 0.0 });
-        let label = escape(&truncate(&b.label, 34));
+        let label = escape(&truncate(&b.label, 28));
         let full = escape(&b.label);
         let text = match &b.href {
             Some(h) => format!(r#"<a href="{}">{label}</a>"#, escape(h)),
@@ -83,7 +83,7 @@ pub fn bars(title: &str, items: &[Bar], fmt: &dyn Fn(f64) -> String) -> String {
             r#"<g><title>{full}: {v}</title><text x="{lx}" y="{ty}" text-anchor="end" class="label">{text}</text><rect x="{label_w}" y="{y}" width="{w:.1}" height="{h}" fill="{c}"/>"#,
             v = escape(&fmt(b.value)),
             lx = label_w - 8.0,
-            ty = y + 14.0,
+            ty = y + 13.0,
             h = row - 8.0,
             c = PALETTE[0],
         );
@@ -102,7 +102,7 @@ pub fn bars(title: &str, items: &[Bar], fmt: &dyn Fn(f64) -> String) -> String {
             s,
             r#"<text x="{vx}" y="{ty}" class="value">{v}</text></g>"#,
             vx = label_w + bar_w + 6.0,
-            ty = y + 14.0,
+            ty = y + 13.0,
             v = escape(&fmt(b.value)),
         );
     }
@@ -284,8 +284,8 @@ mod tests {
             })
             .collect();
         let svg = bars("t", &items, &fmt);
-        assert!(svg.contains(r#"width="360.0""#), "{svg}");
-        assert!(svg.contains(r#"width="180.0""#), "{svg}");
+        assert!(svg.contains(r#"width="250.0""#), "{svg}");
+        assert!(svg.contains(r#"width="125.0""#), "{svg}");
         assert!(svg.contains(">10<") && svg.contains(">5<"));
         assert!(bars("t", &[], &fmt).contains("No data"));
     }
@@ -304,7 +304,12 @@ mod tests {
         assert!((total - 240.0).abs() < 1e-6, "{total}");
         for (i, (_, r)) in out.iter().enumerate() {
             assert!((r.2 * r.3 - areas[i].1).abs() < 1e-6);
-            assert!(r.0 >= -1e-9 && r.1 >= -1e-9 && r.0 + r.2 <= 60.0 + 1e-6 && r.1 + r.3 <= 40.0 + 1e-6);
+            assert!(
+                r.0 >= -1e-9
+                    && r.1 >= -1e-9
+                    && r.0 + r.2 <= 60.0 + 1e-6
+                    && r.1 + r.3 <= 40.0 + 1e-6
+            );
         }
     }
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 mod carbon;
 mod policies;
+mod report;
 mod spend;
 
 pub fn root() -> PathBuf {
