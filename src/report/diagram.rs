@@ -50,9 +50,15 @@ fn domain_links(model: &Model) -> (BTreeMap<String, usize>, BTreeMap<(String, St
     (systems, links)
 }
 
+/// The most domains and links the landscape draws: layout-rs's crossing
+/// reduction grows fast with size, and a bigger picture is unreadable anyway.
+pub const LANDSCAPE_DOMAINS: usize = 24;
+pub const LANDSCAPE_LINKS: usize = 60;
+
 /// The domain landscape: a box per domain (with its number of systems), an
 /// arrow per pair of domains with integrations between them (with the count).
-/// Laid out by `layout-rs`; its SVG escapes every text it writes.
+/// Laid out by `layout-rs`; its SVG escapes every text it writes. Large
+/// estates show their largest domains and busiest links (see the constants).
 pub fn landscape_svg(model: &Model) -> String {
     use layout::backends::svg::SVGWriter;
     use layout::core::base::Orientation;
@@ -61,9 +67,22 @@ pub fn landscape_svg(model: &Model) -> String {
     use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
     use layout::topo::layout::VisualGraph;
 
-    let (systems, links) = domain_links(model);
+    let (mut systems, mut links) = domain_links(model);
     if systems.is_empty() {
         return String::new();
+    }
+    if systems.len() > LANDSCAPE_DOMAINS {
+        let mut by_size: Vec<(String, usize)> = systems.into_iter().collect();
+        by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        by_size.truncate(LANDSCAPE_DOMAINS);
+        systems = by_size.into_iter().collect();
+        links.retain(|(a, b), _| systems.contains_key(a) && systems.contains_key(b));
+    }
+    if links.len() > LANDSCAPE_LINKS {
+        let mut busiest: Vec<((String, String), usize)> = links.into_iter().collect();
+        busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        busiest.truncate(LANDSCAPE_LINKS);
+        links = busiest.into_iter().collect();
     }
     let mut vg = VisualGraph::new(Orientation::TopToBottom);
     let mut handles = BTreeMap::new();

@@ -460,6 +460,10 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     map.insert("page", "map");
     map.insert("domains", &map_domains);
     map.insert("landscape", &super::diagram::landscape_svg(model));
+    map.insert(
+        "landscape_limits",
+        &json!({"domains": super::diagram::LANDSCAPE_DOMAINS, "links": super::diagram::LANDSCAPE_LINKS}),
+    );
     pages.push(Page {
         path: "map.html".into(),
         template: "map.html",
