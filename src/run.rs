@@ -901,6 +901,24 @@ fn validate(o: Overrides, format: Format, out: &Output) -> Result<u8> {
     let inv = inventory::load(&settings.inventory);
     let (files, documents) = (inv.files, inv.documents);
     let (model, ds) = model::build(inv);
+    // The policy pack and the estate's report templates, when it has them.
+    let mut pack_sources = Sources::default();
+    let (pack, pack_ds) = if settings.policies_dir.is_dir() {
+        let (p, d) = policy::pack::load(
+            &settings.policies_dir,
+            &settings.policies,
+            &mut pack_sources,
+        );
+        (Some(p), d)
+    } else {
+        (None, Default::default())
+    };
+    let templates_dir = settings.estate_dir.join("reports");
+    let template_error = templates_dir
+        .is_dir()
+        .then(|| report::site::templates(Some(&templates_dir)).err())
+        .flatten();
+    let errors = ds.errors() + pack_ds.errors() + usize::from(template_error.is_some());
     match format {
         Format::Json => {
             let mut j = ds.to_json(&model.sources);
@@ -908,10 +926,21 @@ fn validate(o: Overrides, format: Format, out: &Output) -> Result<u8> {
             j["documents"] = documents.into();
             j["nodes"] = model.graph.node_count().into();
             j["edges"] = model.graph.edge_count().into();
+            if let Some(p) = &pack {
+                let mut pj = pack_ds.to_json(&pack_sources);
+                pj["rules"] = p.rules.len().into();
+                pj["waivers"] = p.waivers.len().into();
+                j["policies"] = pj;
+            }
+            j["templates"] = serde_json::json!({ "error": template_error });
             print_json(&j)?;
         }
         Format::Table => {
             out.diagnostics(&ds, &model.sources, false);
+            out.diagnostics(&pack_ds, &pack_sources, false);
+            if let Some(e) = &template_error {
+                eprintln!("error: {e}");
+            }
             if !out.quiet {
                 eprintln!(
                     "{}: {files} file(s), {documents} document(s), {} node(s), {} relation(s); {} error(s), {} warning(s)",
@@ -921,10 +950,20 @@ fn validate(o: Overrides, format: Format, out: &Output) -> Result<u8> {
                     ds.errors(),
                     ds.warnings()
                 );
+                if let Some(p) = &pack {
+                    eprintln!(
+                        "{}: {} rule(s), {} waiver(s); {} error(s), {} warning(s)",
+                        settings.policies_dir.display(),
+                        p.rules.len(),
+                        p.waivers.len(),
+                        pack_ds.errors(),
+                        pack_ds.warnings()
+                    );
+                }
             }
         }
     }
-    Ok(if ds.errors() > 0 { BAD_INPUT } else { OK })
+    Ok(if errors > 0 { BAD_INPUT } else { OK })
 }
 
 /// Read Backstage catalog files (following Location targets), map them, and

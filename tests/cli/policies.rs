@@ -863,3 +863,43 @@ fn refresh_eol_updates_the_snapshot_from_an_endoflife_date_server() {
         msg(policies.path())
     );
 }
+
+#[test]
+fn validate_checks_the_policy_pack_and_the_report_templates_too() {
+    let est = tempfile::tempdir().unwrap();
+    std::fs::write(
+        est.path().join("estate.yaml"),
+        format!(
+            "name: V\ninventory: {}\n",
+            fixture().join("inventory").display()
+        ),
+    )
+    .unwrap();
+    let tidy = run(estate().arg("--estate").arg(est.path()).arg("validate"));
+    assert_eq!(tidy.code, 0, "{}", tidy.stderr);
+    std::fs::create_dir_all(est.path().join("policies")).unwrap();
+    std::fs::write(
+        est.path().join("policies/extra.yaml"),
+        one_rule("\"has(node.owner) &&\""),
+    )
+    .unwrap();
+    std::fs::create_dir_all(est.path().join("reports")).unwrap();
+    std::fs::write(est.path().join("reports/index.html"), "{% if %}").unwrap();
+    let r = run(estate()
+        .arg("--estate")
+        .arg(est.path())
+        .args(["validate", "--format", "json"]));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let j = json(&r);
+    assert_eq!(j["policies"]["errors"], 1, "{j}");
+    assert!(
+        j["templates"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("reports/index.html"),
+        "{j}"
+    );
+    let r = run(estate().arg("--estate").arg(est.path()).arg("validate"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("extra.yaml:9:"), "{}", r.stderr);
+}
