@@ -164,6 +164,24 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
     },
+    /// Store the assessed estate (nodes, edges, spend, carbon, findings) under out/snapshots/
+    Snapshot {
+        /// The date the snapshot describes (default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+    },
+    /// What changed between two snapshots: systems and resources, spend, carbon, findings, by domain
+    Diff {
+        /// The earlier snapshot: a file, or a date under out/snapshots/
+        a: String,
+        /// The later snapshot: a file, or a date under out/snapshots/
+        b: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// The policy pack: list rules, explain one, refresh end-of-life data
     Policies {
         #[command(subcommand)]

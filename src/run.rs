@@ -18,6 +18,7 @@ use crate::cli::{
 use crate::diagnostic::{Diagnostics, Sources};
 use crate::inventory::{self, Kind, backstage};
 use crate::model::{self, Model};
+use crate::plan;
 use crate::report;
 use crate::settings::{Overrides, Settings};
 
@@ -267,42 +268,11 @@ pub fn run(cli: Cli) -> Result<u8> {
                 policies,
                 ..overrides(None)
             };
-            let bar = if out.quiet {
-                indicatif::ProgressBar::hidden()
-            } else {
-                let b = indicatif::ProgressBar::new_spinner();
-                b.set_style(
-                    indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-                );
-                b.enable_steady_tick(std::time::Duration::from_millis(120));
-                b
-            };
-            bar.set_message("reading the inventory");
-            let Some((settings, model)) = load_model(o, &out)? else {
+            let bar = spinner(&out);
+            let Some((settings, assessed, outcome)) = pipeline(o, today, &out, &bar)? else {
                 bar.finish_and_clear();
                 return Ok(BAD_INPUT);
             };
-            let mut pack_sources = Sources::default();
-            let pack = if settings.policies_dir.is_dir() {
-                bar.set_message("reading the policy pack");
-                match load_pack(&settings, &mut pack_sources, &out) {
-                    Some(p) => Some(p),
-                    None => {
-                        bar.finish_and_clear();
-                        return Ok(BAD_INPUT);
-                    }
-                }
-            } else {
-                None
-            };
-            bar.set_message("estimating carbon, attributing spend");
-            let Some(assessed) = assess(&settings, model, today, &out)? else {
-                bar.finish_and_clear();
-                return Ok(BAD_INPUT);
-            };
-            bar.set_message("checking policies");
-            let outcome = pack.as_ref().map(|p| policy::check(&assessed.facts, p));
             let facts = &assessed.facts;
             let model = &facts.model;
             let eol = model
@@ -315,6 +285,20 @@ pub fn run(cli: Cli) -> Result<u8> {
                 })
                 .collect();
             bar.set_message("rendering the report");
+            let snapshots = settings.out.join("snapshots");
+            let previous = plan::snapshot::list(&snapshots)
+                .into_iter()
+                .rev()
+                .find(|p| !p.to_string_lossy().contains(&today.to_string()))
+                .map(|p| plan::snapshot::read(&p));
+            let previous = match previous {
+                Some(Ok(s)) => Some(s),
+                Some(Err(e)) => {
+                    eprintln!("warning: {e}; the report has no trends");
+                    None
+                }
+                None => None,
+            };
             let templates = settings.estate_dir.join("reports");
             let inputs = report::site::Inputs {
                 model,
@@ -329,6 +313,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 sources: &model.sources,
                 eol,
                 templates: templates.is_dir().then_some(templates.as_path()),
+                previous: previous.as_ref(),
             };
             let site = match report::site::build(&inputs) {
                 Ok(s) => s,
@@ -364,6 +349,80 @@ pub fn run(cli: Cli) -> Result<u8> {
                 eprintln!("warning: could not open {}: {e}", index.display());
             }
             Ok(OK)
+        }
+        Command::Snapshot { as_of, policies } => {
+            let today = match as_of_date(as_of.as_deref()) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: --as-of: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let o = Overrides {
+                policies,
+                ..overrides(None)
+            };
+            let bar = spinner(&out);
+            let Some((settings, assessed, outcome)) = pipeline(o, today, &out, &bar)? else {
+                bar.finish_and_clear();
+                return Ok(BAD_INPUT);
+            };
+            let snap = plan::snapshot::take(
+                &assessed.facts.model,
+                plan::snapshot::About {
+                    name: &settings.name,
+                    taken: today,
+                    period: settings.period,
+                    currency: &settings.currency,
+                },
+                &assessed.carbon,
+                assessed.spend.as_ref(),
+                outcome.as_ref(),
+            );
+            let dir = settings.out.join("snapshots");
+            let path = plan::snapshot::write(&snap, &dir)
+                .with_context(|| format!("writing a snapshot to {}", dir.display()))?;
+            bar.finish_and_clear();
+            println!(
+                "{}: {} nodes, {} edges, {} findings (schema {})",
+                path.display(),
+                snap.nodes.len(),
+                snap.edges.len(),
+                snap.findings.len(),
+                plan::snapshot::SCHEMA
+            );
+            Ok(OK)
+        }
+        Command::Diff { a, b, format } => {
+            let Some(settings) = settings(overrides(None), &out) else {
+                return Ok(BAD_INPUT);
+            };
+            let find = |name: &str| -> PathBuf {
+                let p = PathBuf::from(name);
+                if p.exists() {
+                    p
+                } else {
+                    settings
+                        .out
+                        .join("snapshots")
+                        .join(format!("{name}.json.gz"))
+                }
+            };
+            let (sa, sb) = match (
+                plan::snapshot::read(&find(&a)),
+                plan::snapshot::read(&find(&b)),
+            ) {
+                (Ok(x), Ok(y)) => (x, y),
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("error: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let d = plan::snapshot::diff(&sa, &sb);
+            match format {
+                Format::Json => print_json(&serde_json::to_value(&d)?),
+                Format::Table => print(&report::diff::render_table(&d, &sb.currency)),
+            }
         }
         Command::Policies { action, policies } => {
             let o = Overrides {
@@ -692,6 +751,51 @@ fn load_pack(settings: &Settings, sources: &mut Sources, out: &Output) -> Option
         return None;
     }
     Some(pack)
+}
+
+/// A spinner on stderr naming the pipeline's stage (hidden with --quiet or when not a terminal).
+fn spinner(out: &Output) -> indicatif::ProgressBar {
+    if out.quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::new_spinner();
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    b.enable_steady_tick(std::time::Duration::from_millis(120));
+    b
+}
+
+/// The whole pipeline: inventory, the policy pack (when the estate has one),
+/// carbon and spend, the policy check. `None` after printing why not.
+fn pipeline(
+    o: Overrides,
+    today: chrono::NaiveDate,
+    out: &Output,
+    bar: &indicatif::ProgressBar,
+) -> Result<Option<(Settings, Assessed, Option<policy::Outcome>)>> {
+    bar.set_message("reading the inventory");
+    let Some((settings, model)) = load_model(o, out)? else {
+        return Ok(None);
+    };
+    let mut pack_sources = Sources::default();
+    let pack = if settings.policies_dir.is_dir() {
+        bar.set_message("reading the policy pack");
+        match load_pack(&settings, &mut pack_sources, out) {
+            Some(p) => Some(p),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    bar.set_message("estimating carbon, attributing spend");
+    let Some(assessed) = assess(&settings, model, today, out)? else {
+        return Ok(None);
+    };
+    bar.set_message("checking policies");
+    let outcome = pack.as_ref().map(|p| policy::check(&assessed.facts, p));
+    Ok(Some((settings, assessed, outcome)))
 }
 
 /// What the assess stage produced: carbon, spend (when billing is configured)

@@ -5,6 +5,7 @@
 pub mod carbon;
 pub mod check;
 pub mod diagram;
+pub mod diff;
 pub mod graph;
 pub mod show;
 pub mod site;

@@ -57,6 +57,8 @@ pub struct Inputs<'a> {
     pub eol: HashMap<String, String>,
     /// The estate's own template directory (overrides), if any.
     pub templates: Option<&'a Path>,
+    /// The newest earlier snapshot: the overview's trends.
+    pub previous: Option<&'a crate::plan::snapshot::Snapshot>,
 }
 
 /// A table as pages show it and as its CSV export.
@@ -338,6 +340,34 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         "has_findings": i.findings.is_some(),
     });
     base.insert("headline", &headline);
+    if let Some(p) = i.previous {
+        let signed = |v: f64, text: String| {
+            if v > 0.0 {
+                format!("▲ +{text}")
+            } else if v < 0.0 {
+                format!("▼ −{}", text.trim_start_matches('-'))
+            } else {
+                "no change".to_string()
+            }
+        };
+        let spend_change = spend_total
+            .and_then(|d| d.to_f64())
+            .zip(p.spend_total.and_then(|d| d.to_f64()))
+            .map(|(now, then)| signed(now - then, f.money((now - then).abs())));
+        let co2_change = total_co2.central - p.carbon_total.1;
+        let findings_change = outcome.findings.len() as f64 - p.findings.len() as f64;
+        base.insert(
+            "trend",
+            &json!({
+                "since": p.taken,
+                "systems": signed(systems.len() as f64 - p.nodes.iter().filter(|n| n.kind == "System").count() as f64,
+                    thousands((systems.len() as f64 - p.nodes.iter().filter(|n| n.kind == "System").count() as f64).abs(), 0)),
+                "spend": spend_change,
+                "co2": signed(co2_change, co2(co2_change.abs())),
+                "findings": signed(findings_change, thousands(findings_change.abs(), 0)),
+            }),
+        );
+    }
 
     let mut tables: Vec<Table> = Vec::new();
     let mut pages: Vec<Page> = Vec::new();

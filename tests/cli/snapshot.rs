@@ -1,0 +1,125 @@
+//! `estate snapshot` and `estate diff` end to end, and the report's trends.
+
+use std::path::Path;
+
+use super::{estate, json, root, run};
+
+fn snapshot(dir: &Path, as_of: &str) {
+    let r = run(estate()
+        .arg("--estate")
+        .arg(dir)
+        .args(["snapshot", "--as-of", as_of]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("{as_of}.json.gz")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn two_snapshots_diff_into_added_removed_changed_and_deltas() {
+    let est = tempfile::tempdir().unwrap();
+    let dir = est.path();
+    let fixture = root().join("tests/fixtures/policies");
+    std::fs::create_dir_all(dir.join("inventory")).unwrap();
+    let inventory = std::fs::read_to_string(fixture.join("inventory/estate.yaml")).unwrap();
+    std::fs::write(dir.join("inventory/estate.yaml"), &inventory).unwrap();
+    std::fs::write(
+        dir.join("estate.yaml"),
+        format!(
+            "name: Snapshots\nperiod: 2025-01-01..2025-12-31\npolicies: {{ dir: {} }}\nbilling:\n  - path: {}\n",
+            root().join("policies").display(),
+            fixture.join("billing/focus-mapped.csv").display()
+        ),
+    )
+    .unwrap();
+    snapshot(dir, "2026-06-30");
+    // The estate changes: a system is added, one is removed, one changes owner.
+    let changed = inventory
+        .replace(
+            "metadata: { name: island }\nspec:\n  owner: team:ops",
+            "metadata: { name: island }\nspec:\n  owner: team:other",
+        )
+        .replace(
+            "apiVersion: estate/v1\nkind: Integration\nmetadata: { name: island-tidy }\nspec: { from: system:island, to: system:tidy, style: manual }\n---\n",
+            "",
+        )
+        + "---\napiVersion: estate/v1\nkind: Team\nmetadata: { name: other }\nspec: {}\n---\napiVersion: estate/v1\nkind: System\nmetadata: { name: newcomer }\nspec: { owner: team:ops, domain: domain:core, capabilities: [capability:alpha], lifecycle: { phase: active } }\n";
+    let changed = changed.replace(
+        "apiVersion: estate/v1\nkind: System\nmetadata: { name: orphan }\nspec:\n  lifecycle: { phase: active }\n---\n",
+        "",
+    );
+    std::fs::write(dir.join("inventory/estate.yaml"), &changed).unwrap();
+    snapshot(dir, "2026-11-23");
+    let r = run(estate().arg("--estate").arg(dir).args([
+        "diff",
+        "2026-06-30",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = json(&r);
+    let ids = |k: &str| -> Vec<String> {
+        d[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("added"), vec!["system:newcomer"]);
+    assert_eq!(ids("removed"), vec!["system:orphan"]);
+    assert_eq!(ids("changed"), vec!["system:island"]);
+    assert_eq!(d["changed"][0]["fields"], serde_json::json!(["owner"]));
+    // The orphan's three governance findings are resolved.
+    let resolved: Vec<&str> = d["resolved_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        resolved.iter().filter(|i| **i == "system:orphan").count() >= 3,
+        "{resolved:?}"
+    );
+    assert!(d["findings"]["change"].as_f64().unwrap() < 0.0, "{d}");
+    // A table for people, too.
+    let r = run(estate()
+        .arg("--estate")
+        .arg(dir)
+        .args(["diff", "2026-06-30", "2026-11-23"]));
+    assert!(
+        r.stdout.contains("1 added, 1 removed, 1 changed"),
+        "{}",
+        r.stdout
+    );
+    // The report's overview shows the trend since the newest earlier snapshot.
+    let out = dir.join("out/report");
+    let r = run(estate()
+        .arg("--estate")
+        .arg(dir)
+        .args(["report", "--as-of", "2026-11-24", "--out"])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("since 2026-11-23"),
+        "no trend in the overview"
+    );
+}
+
+#[test]
+fn a_snapshot_that_cannot_be_read_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"schema\": 1, \"estate\": 3}").unwrap();
+    let r = run(estate().current_dir(root()).arg("diff").arg(&bad).arg(&bad));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad.json"), "{}", r.stderr);
+    let r = run(estate()
+        .current_dir(root())
+        .args(["diff", "1999-01-01", "1999-01-02"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("1999-01-01.json.gz"), "{}", r.stderr);
+}
