@@ -257,20 +257,21 @@ pub fn run(cli: Cli) -> Result<u8> {
             policies,
             as_of,
         } => {
-            let today = match as_of_date(as_of.as_deref()) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("error: --as-of: {e}");
-                    return Ok(BAD_INPUT);
-                }
-            };
-            let o = Overrides {
-                policies,
-                ..overrides(None)
-            };
-            let bar = spinner(&out);
-            let Some((settings, assessed, outcome)) = pipeline(o, today, &out, &bar)? else {
-                bar.finish_and_clear();
+            let Some(Piped {
+                settings,
+                assessed,
+                outcome,
+                today,
+                bar,
+            }) = pipeline(
+                Overrides {
+                    policies,
+                    ..overrides(None)
+                },
+                as_of.as_deref(),
+                &out,
+            )?
+            else {
                 return Ok(BAD_INPUT);
             };
             let facts = &assessed.facts;
@@ -351,20 +352,21 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(OK)
         }
         Command::Snapshot { as_of, policies } => {
-            let today = match as_of_date(as_of.as_deref()) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("error: --as-of: {e}");
-                    return Ok(BAD_INPUT);
-                }
-            };
-            let o = Overrides {
-                policies,
-                ..overrides(None)
-            };
-            let bar = spinner(&out);
-            let Some((settings, assessed, outcome)) = pipeline(o, today, &out, &bar)? else {
-                bar.finish_and_clear();
+            let Some(Piped {
+                settings,
+                assessed,
+                outcome,
+                today,
+                bar,
+            }) = pipeline(
+                Overrides {
+                    policies,
+                    ..overrides(None)
+                },
+                as_of.as_deref(),
+                &out,
+            )?
+            else {
                 return Ok(BAD_INPUT);
             };
             let snap = plan::snapshot::take(
@@ -767,35 +769,58 @@ fn spinner(out: &Output) -> indicatif::ProgressBar {
     b
 }
 
+/// What the whole pipeline produced, with the date it was judged on and the
+/// spinner still showing.
+struct Piped {
+    settings: Settings,
+    assessed: Assessed,
+    outcome: Option<policy::Outcome>,
+    today: chrono::NaiveDate,
+    bar: indicatif::ProgressBar,
+}
+
 /// The whole pipeline: inventory, the policy pack (when the estate has one),
 /// carbon and spend, the policy check. `None` after printing why not.
-fn pipeline(
-    o: Overrides,
-    today: chrono::NaiveDate,
-    out: &Output,
-    bar: &indicatif::ProgressBar,
-) -> Result<Option<(Settings, Assessed, Option<policy::Outcome>)>> {
+fn pipeline(o: Overrides, as_of: Option<&str>, out: &Output) -> Result<Option<Piped>> {
+    let today = match as_of_date(as_of) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: --as-of: {e}");
+            return Ok(None);
+        }
+    };
+    let bar = spinner(out);
+    let fail = |bar: indicatif::ProgressBar| {
+        bar.finish_and_clear();
+        Ok(None)
+    };
     bar.set_message("reading the inventory");
     let Some((settings, model)) = load_model(o, out)? else {
-        return Ok(None);
+        return fail(bar);
     };
     let mut pack_sources = Sources::default();
     let pack = if settings.policies_dir.is_dir() {
         bar.set_message("reading the policy pack");
         match load_pack(&settings, &mut pack_sources, out) {
             Some(p) => Some(p),
-            None => return Ok(None),
+            None => return fail(bar),
         }
     } else {
         None
     };
     bar.set_message("estimating carbon, attributing spend");
     let Some(assessed) = assess(&settings, model, today, out)? else {
-        return Ok(None);
+        return fail(bar);
     };
     bar.set_message("checking policies");
     let outcome = pack.as_ref().map(|p| policy::check(&assessed.facts, p));
-    Ok(Some((settings, assessed, outcome)))
+    Ok(Some(Piped {
+        settings,
+        assessed,
+        outcome,
+        today,
+        bar,
+    }))
 }
 
 /// What the assess stage produced: carbon, spend (when billing is configured)
