@@ -64,6 +64,18 @@ pub enum GraphFormat {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PlanAction {
+    /// Systems to retire and capabilities to consolidate, with the spend and carbon each frees and what depends on them
+    Portfolio {
+        /// A capability is a consolidation candidate from this many active systems
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        min_systems: usize,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the inventory: every problem, with its file, line and column
     Validate {
@@ -163,6 +175,11 @@ pub enum Command {
         /// The date end-of-life dates, contracts and waivers are judged against (default today)
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
+    },
+    /// Plan: rationalisation candidates
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
     },
     /// Store the assessed estate (nodes, edges, spend, carbon, findings) under out/snapshots/
     Snapshot {

@@ -13,7 +13,7 @@ use crate::assess::carbon;
 use crate::assess::policy;
 use crate::cli::{
     CheckFormat, Cli, ColorChoice, Command, DataFormat, FactorsAction, Format, GraphFormat,
-    ImportSource, PoliciesAction, SeverityArg, SpendView,
+    ImportSource, PlanAction, PoliciesAction, SeverityArg, SpendView,
 };
 use crate::diagnostic::{Diagnostics, Sources};
 use crate::inventory::{self, Kind, backstage};
@@ -350,6 +350,32 @@ pub fn run(cli: Cli) -> Result<u8> {
                 eprintln!("warning: could not open {}: {e}", index.display());
             }
             Ok(OK)
+        }
+        Command::Plan {
+            action:
+                PlanAction::Portfolio {
+                    min_systems,
+                    format,
+                },
+        } => {
+            let Some((settings, model)) = load_model(overrides(None), &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let today = chrono::Local::now().date_naive();
+            let Some(assessed) = assess(&settings, model, today, &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let p = plan::portfolio::assess(
+                &assessed.facts.model,
+                &assessed.carbon,
+                assessed.spend.as_ref(),
+                &settings.currency,
+                min_systems,
+            );
+            match format {
+                Format::Json => print_json(&serde_json::to_value(&p)?),
+                Format::Table => print(&plan::portfolio::render_table(&p)),
+            }
         }
         Command::Snapshot { as_of, policies } => {
             let Some(Piped {

@@ -123,3 +123,65 @@ fn a_snapshot_that_cannot_be_read_is_named() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("1999-01-01.json.gz"), "{}", r.stderr);
 }
+
+#[test]
+fn the_portfolio_lists_retirements_with_dependents_and_consolidations() {
+    let r = run(estate()
+        .current_dir(root())
+        .args(["plan", "portfolio", "--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = json(&r);
+    let retire = p["retire"].as_array().unwrap();
+    let sp = retire
+        .iter()
+        .find(|x| x["id"] == "system:sharepoint-2016")
+        .expect("SharePoint 2016 (phase-out, retire) is a retirement candidate");
+    let deps: Vec<&str> = sp["dependents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(
+        deps.contains(&"system:information-asset-register"),
+        "{deps:?}"
+    );
+    assert!(
+        retire.iter().all(|x| x["id"] != "system:microsoft-365"),
+        "an invest system is not a candidate"
+    );
+    let cons = p["consolidate"].as_array().unwrap();
+    let lib = cons
+        .iter()
+        .find(|c| c["capability"] == "capability:library-management")
+        .expect("library management has five active systems");
+    assert_eq!(lib["retire"].as_array().unwrap().len(), 4);
+    // Every consolidation keeps one of at least three active systems.
+    assert!(
+        cons.iter()
+            .all(|c| c["retire"].as_array().unwrap().len() >= 2)
+    );
+    let spend = json(&run(estate()
+        .current_dir(root())
+        .args(["spend", "--format", "json"])));
+    let sys_spend = |id: &str| -> rust_decimal::Decimal {
+        spend["by_system"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .map(|x| x["effective"].as_str().unwrap().parse().unwrap())
+            .unwrap_or_default()
+    };
+    let freed: rust_decimal::Decimal = lib["spend"].as_str().unwrap().parse().unwrap();
+    let retired: rust_decimal::Decimal = lib["retire"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| sys_spend(id.as_str().unwrap()))
+        .sum();
+    assert_eq!(
+        freed, retired,
+        "the gross saving is the retired systems' spend, exactly"
+    );
+}
