@@ -73,6 +73,20 @@ pub enum PlanAction {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Migration waves: strongly connected systems move together, in dependency order
+    Waves {
+        /// Which systems: all, domain:NAME, capability:NAME, hosting:on-prem|cloud|saas|hybrid, or system ids (comma-separated)
+        #[arg(long, value_name = "SELECTOR", default_value = "all")]
+        systems: String,
+        /// At most this many systems per wave (a group that must move together may exceed it)
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        max_per_wave: usize,
+        /// Move what depends on others first (default: what is depended on moves first)
+        #[arg(long)]
+        dependents_first: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,7 +190,7 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
     },
-    /// Plan: rationalisation candidates
+    /// Plan: rationalisation candidates and migration waves
     Plan {
         #[command(subcommand)]
         action: PlanAction,

@@ -351,13 +351,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             Ok(OK)
         }
-        Command::Plan {
-            action:
-                PlanAction::Portfolio {
-                    min_systems,
-                    format,
-                },
-        } => {
+        Command::Plan { action } => {
             let Some((settings, model)) = load_model(overrides(None), &out)? else {
                 return Ok(BAD_INPUT);
             };
@@ -365,16 +359,62 @@ pub fn run(cli: Cli) -> Result<u8> {
             let Some(assessed) = assess(&settings, model, today, &out)? else {
                 return Ok(BAD_INPUT);
             };
-            let p = plan::portfolio::assess(
-                &assessed.facts.model,
-                &assessed.carbon,
-                assessed.spend.as_ref(),
-                &settings.currency,
-                min_systems,
-            );
-            match format {
-                Format::Json => print_json(&serde_json::to_value(&p)?),
-                Format::Table => print(&plan::portfolio::render_table(&p)),
+            let model = &assessed.facts.model;
+            match action {
+                PlanAction::Portfolio {
+                    min_systems,
+                    format,
+                } => {
+                    let p = plan::portfolio::assess(
+                        model,
+                        &assessed.carbon,
+                        assessed.spend.as_ref(),
+                        &settings.currency,
+                        min_systems,
+                    );
+                    match format {
+                        Format::Json => print_json(&serde_json::to_value(&p)?),
+                        Format::Table => print(&plan::portfolio::render_table(&p)),
+                    }
+                }
+                PlanAction::Waves {
+                    systems,
+                    max_per_wave,
+                    dependents_first,
+                    format,
+                } => {
+                    let selected = match plan::waves::select(model, &systems) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            eprintln!("error: --systems: {e}");
+                            return Ok(BAD_INPUT);
+                        }
+                    };
+                    let spend: std::collections::HashMap<String, rust_decimal::Decimal> = assessed
+                        .spend
+                        .as_ref()
+                        .and_then(|s| s.currencies.get(&settings.currency))
+                        .map(|l| {
+                            l.by_system
+                                .iter()
+                                .map(|(k, c)| (k.clone(), c.effective))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let carbon_by = carbon::by_system(&assessed.carbon);
+                    let w = plan::waves::plan(
+                        model,
+                        &selected,
+                        max_per_wave,
+                        dependents_first,
+                        &spend,
+                        &carbon_by,
+                    );
+                    match format {
+                        Format::Json => print_json(&serde_json::to_value(&w)?),
+                        Format::Table => print(&plan::waves::render_table(&w, &settings.currency)),
+                    }
+                }
             }
         }
         Command::Snapshot { as_of, policies } => {

@@ -1,6 +1,8 @@
 //! Planning over the assessed estate: rationalisation candidates
-//! (`portfolio`), and snapshots of the estate over time and the difference
-//! between two (`snapshot`).
+//! (`portfolio`), migration waves from the dependency graph (`waves`), and
+//! snapshots of the estate over time and the difference between two
+//! (`snapshot`).
 
 pub mod portfolio;
 pub mod snapshot;
+pub mod waves;

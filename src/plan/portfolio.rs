@@ -17,7 +17,7 @@ use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::assess::carbon::{Basis, Estimate};
+use crate::assess::carbon::Estimate;
 use crate::assess::spend::Spend;
 use crate::inventory::kinds::{Disposition, Phase};
 use crate::inventory::{Kind, Spec};
@@ -89,12 +89,7 @@ pub fn assess(
             .map(|c| c.effective)
             .unwrap_or_default()
     };
-    let mut co2: HashMap<&str, f64> = HashMap::new();
-    for it in &carbon.items {
-        if let Some(s) = &it.system {
-            *co2.entry(s.as_str()).or_default() += it.co2e(Basis::Location).central;
-        }
-    }
+    let co2 = crate::assess::carbon::by_system(carbon);
     let co2_of = |id: &str| co2.get(id).copied().unwrap_or(0.0);
     let title = |i: NodeIndex| model.node(i).display_name().to_string();
     let mut p = Portfolio {

@@ -119,12 +119,9 @@ pub fn take(
         .collect();
     edges.sort();
     let ledger = spend.and_then(|s| s.currencies.get(currency));
-    let mut carbon_by: BTreeMap<String, f64> = BTreeMap::new();
-    for it in &carbon.items {
-        if let Some(s) = &it.system {
-            *carbon_by.entry(s.clone()).or_default() += it.co2e(Basis::Location).central;
-        }
-    }
+    let carbon_by: BTreeMap<String, f64> = crate::assess::carbon::by_system(carbon)
+        .into_iter()
+        .collect();
     let (t, _) = crate::report::carbon::totals(carbon, Basis::Location);
     let mut f: Vec<SnapFinding> = findings
         .map(|o| {

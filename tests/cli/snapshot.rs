@@ -185,3 +185,73 @@ fn the_portfolio_lists_retirements_with_dependents_and_consolidations() {
         "the gross saving is the retired systems' spend, exactly"
     );
 }
+
+#[test]
+fn waves_move_cycles_together_respect_the_cap_and_list_every_bridge() {
+    let r = run(estate().current_dir(root()).args([
+        "plan",
+        "waves",
+        "--max-per-wave",
+        "10",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = json(&r);
+    let waves = w["waves"].as_array().unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for x in waves {
+        let n = x["number"].as_u64().unwrap();
+        let systems = x["systems"].as_array().unwrap();
+        let grouped: usize = x["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_array().unwrap().len())
+            .max()
+            .unwrap_or(0);
+        assert!(
+            systems.len() <= 10 || systems.len() == grouped,
+            "wave {n}: {}",
+            systems.len()
+        );
+        for s in systems {
+            assert!(
+                seen.insert(s.as_str().unwrap().to_string(), n).is_none(),
+                "{s} in two waves"
+            );
+        }
+    }
+    assert_eq!(seen.len() as u64, w["systems"].as_u64().unwrap());
+    // Every dependency between two planned systems either stays inside a wave
+    // or points at an earlier wave and is listed as a bridge.
+    let graph = json(&run(estate()
+        .current_dir(root())
+        .args(["graph", "--format", "json", "--kinds", "system"])));
+    let mut bridges = 0;
+    for e in graph["edges"].as_array().unwrap() {
+        if e["kind"] != "depends_on" {
+            continue;
+        }
+        let (a, b) = (e["from"].as_str().unwrap(), e["to"].as_str().unwrap());
+        if let (Some(wa), Some(wb)) = (seen.get(a), seen.get(b))
+            && wa != wb
+        {
+            assert!(wb < wa, "{a} (wave {wa}) needs {b} (wave {wb}) later");
+            bridges += 1;
+            let listed = waves[(*wa - 1) as usize]["bridges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["from"] == a && x["to"] == b);
+            assert!(listed, "{a} → {b} not bridged");
+        }
+    }
+    assert!(bridges > 0);
+    let r =
+        run(estate()
+            .current_dir(root())
+            .args(["plan", "waves", "--systems", "domain:nowhere"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("domain:nowhere"), "{}", r.stderr);
+}

@@ -306,6 +306,17 @@ impl<'a> Context<'a> {
 }
 
 /// Estimate every resource, fleet and service in the model.
+/// Central location-based kgCO2e per system (items that serve no system are left out).
+pub fn by_system(est: &Estimate) -> std::collections::HashMap<String, f64> {
+    let mut m = std::collections::HashMap::new();
+    for it in &est.items {
+        if let Some(s) = &it.system {
+            *m.entry(s.clone()).or_default() += it.co2e(Basis::Location).central;
+        }
+    }
+    m
+}
+
 pub fn estimate(ctx: &Context<'_>) -> Estimate {
     let mut est = Estimate {
         factor_set: ctx.factors.name.clone(),
