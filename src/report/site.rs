@@ -424,11 +424,20 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     });
     let mut top = Table::new(
         "top-savings",
-        "The ten largest savings the policy findings point at (per year)",
+        "The ten largest savings the policy findings point at (per year; at most three per rule)",
         &["Finding", "Node", "Money", "kgCO2e", "Rule"],
         &[false, false, true, true, false],
     );
-    for x in savings.iter().take(10) {
+    let mut per_rule: HashMap<&str, usize> = HashMap::new();
+    let varied: Vec<&&Finding> = savings
+        .iter()
+        .filter(|x| {
+            let n = per_rule.entry(x.rule.as_str()).or_default();
+            *n += 1;
+            *n <= 3
+        })
+        .collect();
+    for x in varied.into_iter().take(10) {
         let s = x.savings.as_ref().unwrap();
         top.rows.push(vec![
             cell(x.message.clone()),
