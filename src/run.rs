@@ -263,14 +263,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 outcome,
                 today,
                 bar,
-            }) = pipeline(
-                Overrides {
-                    policies,
-                    ..overrides(None)
-                },
-                as_of.as_deref(),
-                &out,
-            )?
+            }) = pipeline(overrides(None), policies, as_of.as_deref(), &out)?
             else {
                 return Ok(BAD_INPUT);
             };
@@ -424,14 +417,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 outcome,
                 today,
                 bar,
-            }) = pipeline(
-                Overrides {
-                    policies,
-                    ..overrides(None)
-                },
-                as_of.as_deref(),
-                &out,
-            )?
+            }) = pipeline(overrides(None), policies, as_of.as_deref(), &out)?
             else {
                 return Ok(BAD_INPUT);
             };
@@ -847,7 +833,13 @@ struct Piped {
 
 /// The whole pipeline: inventory, the policy pack (when the estate has one),
 /// carbon and spend, the policy check. `None` after printing why not.
-fn pipeline(o: Overrides, as_of: Option<&str>, out: &Output) -> Result<Option<Piped>> {
+fn pipeline(
+    base: Overrides,
+    policies: Option<PathBuf>,
+    as_of: Option<&str>,
+    out: &Output,
+) -> Result<Option<Piped>> {
+    let o = Overrides { policies, ..base };
     let today = match as_of_date(as_of) {
         Ok(d) => d,
         Err(e) => {

@@ -205,22 +205,6 @@ pub fn to_sarif(
     })
 }
 
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// JUnit XML: a test suite per policy, a test case per rule, failing with its findings.
 pub fn to_junit(o: &Outcome, pack: &Pack) -> String {
     let mut policies: Vec<&str> = pack.rules.iter().map(|r| r.policy.as_str()).collect();
@@ -253,7 +237,7 @@ pub fn to_junit(o: &Outcome, pack: &Pack) -> String {
         let _ = writeln!(
             s,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\" errors=\"0\" skipped=\"0\">",
-            xml(p),
+            super::escape(p),
             rules.len()
         );
         for r in rules {
@@ -261,9 +245,9 @@ pub fn to_junit(o: &Outcome, pack: &Pack) -> String {
             let _ = write!(
                 s,
                 "    <testcase classname=\"estate.{}\" name=\"{}: {}\"",
-                xml(p),
-                xml(&r.id),
-                xml(&r.title)
+                super::escape(p),
+                super::escape(&r.id),
+                super::escape(&r.title)
             );
             if found.is_empty() {
                 s.push_str("/>\n");
@@ -278,7 +262,7 @@ pub fn to_junit(o: &Outcome, pack: &Pack) -> String {
                 ">\n      <failure type=\"{}\" message=\"{} finding(s)\">{}</failure>\n    </testcase>",
                 r.severity.as_str(),
                 found.len(),
-                xml(&body.join("\n"))
+                super::escape(&body.join("\n"))
             );
         }
         s.push_str("  </testsuite>\n");

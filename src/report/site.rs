@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::svg::{self, Bar};
-use crate::assess::carbon::{Basis, Estimate, FactorSet};
+use crate::assess::carbon::{Basis, Estimate, FactorSet, Item};
 use crate::assess::policy::{Finding, Outcome};
 use crate::assess::spend::Spend;
 use crate::diagnostic::Sources;
@@ -292,14 +292,11 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
             .and_then(|l| l.by_system.get(id))
             .map(|c| (c.billed, c.effective))
     };
-    let mut carbon_by_system: HashMap<String, (f64, f64, f64)> = HashMap::new();
+    // Carbon items by the system they serve (grouped once: system pages read them).
+    let mut carbon_by_system: HashMap<&str, Vec<&Item>> = HashMap::new();
     for it in &i.carbon.items {
         if let Some(s) = &it.system {
-            let r = it.co2e(Basis::Location);
-            let e = carbon_by_system.entry(s.clone()).or_default();
-            e.0 += r.low;
-            e.1 += r.central;
-            e.2 += r.high;
+            carbon_by_system.entry(s.as_str()).or_default().push(it);
         }
     }
     let empty = Outcome::default();
@@ -416,11 +413,14 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
                 .is_some_and(|s| s.amount > Decimal::ZERO || s.co2e_kg > 0.0)
         })
         .collect();
+    let saved = |x: &Finding| {
+        x.savings
+            .as_ref()
+            .map_or((Decimal::ZERO, 0.0), |s| (s.amount, s.co2e_kg))
+    };
     savings.sort_by(|a, b| {
-        let (sa, sb) = (a.savings.as_ref().unwrap(), b.savings.as_ref().unwrap());
-        sb.amount
-            .cmp(&sa.amount)
-            .then(sb.co2e_kg.total_cmp(&sa.co2e_kg))
+        let (sa, sb) = (saved(a), saved(b));
+        sb.0.cmp(&sa.0).then(sb.1.total_cmp(&sa.1))
     });
     let mut top = Table::new(
         "top-savings",
@@ -438,12 +438,12 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         })
         .collect();
     for x in varied.into_iter().take(10) {
-        let s = x.savings.as_ref().unwrap();
+        let (amount, kg) = saved(x);
         top.rows.push(vec![
             cell(x.message.clone()),
             node_link(model, &x.id, ""),
-            num(f.money_dec(s.amount), s.amount.to_f64().unwrap_or(0.0)),
-            num(thousands(s.co2e_kg, 0), s.co2e_kg),
+            num(f.money_dec(amount), amount.to_f64().unwrap_or(0.0)),
+            num(thousands(kg, 0), kg),
             cell(x.rule.clone()),
         ]);
     }
@@ -532,7 +532,7 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
             continue;
         };
         let (_, eff) = spend_of(&n.id).unwrap_or_default();
-        let c = carbon_by_system.get(&n.id).copied().unwrap_or_default();
+        let c = co2_range(carbon_by_system.get(n.id.as_str()));
         let nf = findings_by_node.get(n.id.as_str()).map_or(0, Vec::len);
         sys_table.rows.push(vec![
             link(title(s), system_page(&n.id)),
@@ -1111,6 +1111,14 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     })
 }
 
+/// (low, central, high) location-based kgCO2e of a system's items.
+fn co2_range(items: Option<&Vec<&Item>>) -> (f64, f64, f64) {
+    items.into_iter().flatten().fold((0.0, 0.0, 0.0), |a, it| {
+        let r = it.co2e(Basis::Location);
+        (a.0 + r.low, a.1 + r.central, a.2 + r.high)
+    })
+}
+
 fn enum_text<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
@@ -1152,7 +1160,7 @@ fn system_page_context(
     f: &Fmt,
     s: NodeIndex,
     findings: &HashMap<&str, Vec<&Finding>>,
-    carbon_by_system: &HashMap<String, (f64, f64, f64)>,
+    carbon_by_system: &HashMap<&str, Vec<&Item>>,
     spend: Option<(Decimal, Decimal)>,
 ) -> Page {
     let model = i.model;
@@ -1442,12 +1450,8 @@ fn system_page_context(
         &["Item", "Method", "Quality", "Low", "Central", "High"],
         &[false, false, false, true, true, true],
     );
-    for it in i
-        .carbon
-        .items
-        .iter()
-        .filter(|x| x.system.as_deref() == Some(n.id.as_str()))
-    {
+    let items = carbon_by_system.get(n.id.as_str());
+    for it in items.into_iter().flatten() {
         let r = it.co2e(Basis::Location);
         carbon.rows.push(vec![
             cell(title_of(&it.id)),
@@ -1458,7 +1462,7 @@ fn system_page_context(
             num(co2(r.high), r.high),
         ]);
     }
-    let cs = carbon_by_system.get(&n.id).copied().unwrap_or_default();
+    let cs = co2_range(items);
     c.insert(
         "numbers",
         &json!({
@@ -1527,7 +1531,12 @@ pub fn write(site: &Site, dir: &Path) -> std::io::Result<()> {
     if dir.exists() {
         let old = parent.join(format!(".report-old-{}", std::process::id()));
         std::fs::rename(dir, &old)?;
-        std::fs::rename(&staged, dir)?;
+        if let Err(e) = std::fs::rename(&staged, dir) {
+            // Put the previous report back rather than leave none.
+            let _ = std::fs::rename(&old, dir);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
         std::fs::remove_dir_all(&old)?;
     } else {
         std::fs::rename(&staged, dir)?;

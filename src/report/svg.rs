@@ -6,21 +6,7 @@
 
 use std::fmt::Write;
 
-/// Text for XML/HTML: `& < > " '` escaped.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::escape;
 
 /// A colour-blind-safe palette (Okabe–Ito), cycled.
 pub const PALETTE: [&str; 8] = [

@@ -103,6 +103,11 @@ fn the_sample_report_has_every_page_and_its_numbers_match_the_json_commands() {
         .map(|a| a.parse::<f64>().unwrap())
         .fold(0.0, f64::max);
     assert!(best > 0.0);
+    let best_text = format!("£{}", estate::report::site::thousands(best, 2));
+    assert!(
+        index.contains(&best_text),
+        "index lacks the top saving {best_text}"
+    );
     let data: Value = serde_json::from_str(&read(&out.join("data.json"))).unwrap();
     assert_eq!(data["spend"]["totals"], spend["totals"]);
     assert_eq!(data["carbon"]["totals"], carbon["totals"]);

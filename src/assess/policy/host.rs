@@ -252,13 +252,8 @@ impl Facts {
             }
         }
         self.total_spend = f(l.total.effective);
-        for (k, c) in &l.unallocated_by {
-            // Billing-export buckets read `provider / account / service — why`; ledger ones do not.
-            let Some((provider, _)) = k.split_once(" / ") else {
-                continue;
-            };
-            let provider = provider.trim().to_ascii_lowercase();
-            *self.unallocated.entry(provider).or_insert(0.0) += f(c.effective);
+        for (provider, c) in &l.unallocated_by_provider {
+            *self.unallocated.entry(provider.clone()).or_insert(0.0) += f(c.effective);
             *self.unallocated.entry(String::new()).or_insert(0.0) += f(c.effective);
         }
         self.shadow = s
@@ -337,11 +332,6 @@ impl Facts {
                 }
             })
             .clone()
-    }
-
-    /// A node as a plain CEL value (a copy of its map).
-    pub fn node_value(&self, idx: NodeIndex) -> Value {
-        build_node_value(&self.model, idx)
     }
 
     /// The `node` of estate-wide rules.
@@ -958,21 +948,18 @@ fn edges(
         } else {
             e.source()
         };
-        match (&e.weight().label, f.node_value(other)) {
-            (Some(label), Value::Map(m)) => {
-                let mut inner = (*m.map).clone();
-                inner.insert(
-                    Key::String(Arc::new("edge_label".into())),
-                    Value::from(label.clone()),
+        let node = f.node_val(other);
+        match &e.weight().label {
+            // A copy of the node's fields with the label added.
+            Some(label) => {
+                let mut fields = (*node.fields).clone().into_inner();
+                fields.insert(
+                    cel::common::types::CelMapKey::from("edge_label".to_string()),
+                    Box::new(CelString::from(label.clone())),
                 );
-                out.push(
-                    Value::Map(Map {
-                        map: Arc::new(inner),
-                    })
-                    .try_into()?,
-                );
+                out.push(Box::new(CelMap::from(fields)));
             }
-            _ => out.push(Box::new(f.node_val(other))),
+            None => out.push(Box::new(node)),
         }
     }
     Ok(Ret::List(out))
@@ -1105,10 +1092,6 @@ fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
         .map(|(k, v)| (Key::String(Arc::new(k.to_string())), v))
         .collect();
     Value::Map(Map { map: Arc::new(m) })
-}
-
-fn build_node_value(model: &Model, idx: NodeIndex) -> Value {
-    json_to_cel(&node_json(model, idx)).unwrap_or(Value::Null)
 }
 
 /// A node's fields as JSON: its spec plus id, kind, name, title, description, metadata.

@@ -146,6 +146,9 @@ pub struct Ledger {
     /// Billing-export spend by inventory resource (lines matched by resource id); not in the JSON contract.
     #[serde(skip)]
     pub by_resource: BTreeMap<String, Cost>,
+    /// Unallocated billing-export spend by provider name, lower case (policies read it).
+    #[serde(skip)]
+    pub unallocated_by_provider: BTreeMap<String, Cost>,
     /// Unallocated spend by `provider / account / service` (or `supplier`) and reason.
     pub unallocated_by: BTreeMap<String, Cost>,
 }
@@ -582,6 +585,12 @@ pub fn assess(
                 .unallocated_by
                 .entry(outcome.unallocated_as.clone())
                 .or_default() += line.cost;
+            if format == Format::Focus {
+                *ledger
+                    .unallocated_by_provider
+                    .entry(or_none(&key.provider).to_ascii_lowercase())
+                    .or_default() += line.cost;
+            }
             *ledger
                 .by_cost_centre
                 .entry(
