@@ -84,9 +84,33 @@ pub enum PlanAction {
         /// Move what depends on others first (default: what is depended on moves first)
         #[arg(long)]
         dependents_first: bool,
+        /// Show each wave's spend and carbon change if migrated to PROVIDER:REGION[:FAMILY] (such as aws:eu-west-2:m6i)
+        #[arg(long, value_name = "TARGET")]
+        to: Option<String>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Roadmaps: each phase's actions applied in turn, with the trajectory of spend and carbon, one-off costs, payback and warnings; two or more compared side by side
+    Roadmap {
+        /// Roadmap names (none: the only one, or all of them compared)
+        names: Vec<String>,
+        /// Do not run the policy pack on each phase's target state
+        #[arg(long)]
+        no_policies: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: RoadmapFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum RoadmapFormat {
+    /// Tables for people
+    #[default]
+    Table,
+    /// One JSON document on stdout
+    Json,
+    /// Markdown, for a pull request or a paper
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,7 +13,7 @@ use crate::assess::carbon;
 use crate::assess::policy;
 use crate::cli::{
     CheckFormat, Cli, ColorChoice, Command, DataFormat, FactorsAction, Format, GraphFormat,
-    ImportSource, PlanAction, PoliciesAction, SeverityArg, SpendView,
+    ImportSource, PlanAction, PoliciesAction, RoadmapFormat, SeverityArg, SpendView,
 };
 use crate::diagnostic::{Diagnostics, Sources};
 use crate::inventory::{self, Kind, backstage};
@@ -374,6 +374,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                     systems,
                     max_per_wave,
                     dependents_first,
+                    to,
                     format,
                 } => {
                     let selected = match plan::waves::select(model, &systems) {
@@ -403,9 +404,138 @@ pub fn run(cli: Cli) -> Result<u8> {
                         &spend,
                         &carbon_by,
                     );
+                    let mut w = w;
+                    if let Some(to) = &to {
+                        let target = match plan::roadmap::parse_target(to) {
+                            Ok(t) => t,
+                            Err(e) => {
+                                eprintln!("error: --to: {e}");
+                                return Ok(BAD_INPUT);
+                            }
+                        };
+                        let base = plan::roadmap::Baseline {
+                            model,
+                            factors: &assessed.factors,
+                            period: settings.period,
+                            currency: &settings.currency,
+                            ledger: assessed
+                                .spend
+                                .as_ref()
+                                .and_then(|s| s.currencies.get(&settings.currency)),
+                        };
+                        let groups: Vec<Vec<String>> =
+                            w.waves.iter().map(|x| x.systems.clone()).collect();
+                        let deltas = plan::roadmap::migration_deltas(&base, &groups, &target);
+                        for (x, (spend, co2e, warnings)) in w.waves.iter_mut().zip(deltas) {
+                            x.if_migrated = Some(plan::waves::Migrated {
+                                target: to.clone(),
+                                spend_delta: spend,
+                                co2e_delta_kg: co2e,
+                                warnings: warnings.into_iter().map(|w| w.message).collect(),
+                            });
+                        }
+                    }
                     match format {
                         Format::Json => print_json(&serde_json::to_value(&w)?),
                         Format::Table => print(&plan::waves::render_table(&w, &settings.currency)),
+                    }
+                }
+                PlanAction::Roadmap {
+                    names,
+                    no_policies,
+                    format,
+                } => {
+                    let declared = plan::roadmap::declared(model);
+                    if declared.is_empty() {
+                        eprintln!(
+                            "error: the inventory declares no roadmap (`kind: Roadmap`; see docs/inventory-format.md)"
+                        );
+                        return Ok(BAD_INPUT);
+                    }
+                    let mut chosen = Vec::new();
+                    for n in &names {
+                        match declared.iter().find(|d| &d.0 == n) {
+                            Some(d) => chosen.push(d),
+                            None => {
+                                let known: Vec<&str> =
+                                    declared.iter().map(|d| d.0.as_str()).collect();
+                                eprintln!(
+                                    "error: no roadmap `{n}`; the inventory has: {}",
+                                    known.join(", ")
+                                );
+                                return Ok(BAD_INPUT);
+                            }
+                        }
+                    }
+                    if chosen.is_empty() {
+                        chosen = declared.iter().collect();
+                    }
+                    let pack = if !no_policies && settings.policies_dir.is_dir() {
+                        let mut sources = Sources::default();
+                        match load_pack(&settings, &mut sources, &out) {
+                            Some(p) => Some(p),
+                            None => return Ok(BAD_INPUT),
+                        }
+                    } else {
+                        None
+                    };
+                    let ledger = assessed
+                        .spend
+                        .as_ref()
+                        .and_then(|s| s.currencies.get(&settings.currency));
+                    let base = plan::roadmap::Baseline {
+                        model,
+                        factors: &assessed.factors,
+                        period: settings.period,
+                        currency: &settings.currency,
+                        ledger,
+                    };
+                    let billed = assessed.spend.is_some();
+                    let checker = |m: Model,
+                                   est: &carbon::Estimate,
+                                   ledger: crate::assess::spend::Ledger|
+                     -> Vec<plan::roadmap::PhaseFinding> {
+                        let Some(pack) = &pack else {
+                            return Vec::new();
+                        };
+                        let mut spend = crate::assess::spend::Spend::default();
+                        spend.currencies.insert(settings.currency.clone(), ledger);
+                        let facts = facts_of(
+                            &settings,
+                            m,
+                            est,
+                            billed.then_some(&spend),
+                            &assessed.factors,
+                            assessed.facts.eol.clone(),
+                            today,
+                        );
+                        policy::check(&std::sync::Arc::new(facts), pack)
+                            .findings
+                            .into_iter()
+                            .map(|f| plan::roadmap::PhaseFinding {
+                                severity: f.severity.as_str().to_string(),
+                                rule: f.rule,
+                                id: f.id,
+                                message: f.message,
+                            })
+                            .collect()
+                    };
+                    let checker: Option<&plan::roadmap::Checker<'_>> =
+                        pack.is_some().then_some(&checker);
+                    let outcomes: Vec<plan::roadmap::Outcome> = chosen
+                        .iter()
+                        .map(|(name, title, spec)| {
+                            plan::roadmap::run(&base, name, title, spec, checker)
+                        })
+                        .collect();
+                    match (format, outcomes.as_slice()) {
+                        (RoadmapFormat::Json, [one]) => print_json(&serde_json::to_value(one)?),
+                        (RoadmapFormat::Json, all) => print_json(&serde_json::to_value(all)?),
+                        (RoadmapFormat::Table, [one]) => print(&report::roadmap::render_table(one)),
+                        (RoadmapFormat::Markdown, [one]) => {
+                            print(&report::roadmap::render_markdown(one))
+                        }
+                        (_, all) => print(&report::roadmap::render_compare(all)),
                     }
                 }
             }
@@ -909,17 +1039,6 @@ fn assess(
     };
     let ctx = carbon::Context::new(&model, &set, settings.period, &settings.currency);
     let est = carbon::estimate(&ctx);
-    let grids: Vec<(String, String, f64)> = crate::model::regions::all()
-        .filter_map(|r| {
-            let p = crate::inventory::kinds::Provider::parse(&r.provider)?;
-            let g = carbon::cloud::region_grid(&ctx, p, &r.region).ok()?;
-            Some((
-                r.provider.clone(),
-                r.region.clone(),
-                g.generation.central + g.td.central,
-            ))
-        })
-        .collect();
     let spend = if settings.billing.is_empty() {
         None
     } else {
@@ -944,10 +1063,42 @@ fn assess(
             }
         }
     };
+    let facts = facts_of(settings, model, &est, spend.as_ref(), &set, eol, today);
+    Ok(Some(Assessed {
+        facts: std::sync::Arc::new(facts),
+        carbon: est,
+        spend,
+        factors: set,
+    }))
+}
+
+/// The facts policies evaluate: the model with its carbon, spend,
+/// contracts, grid intensities and device lifetimes.
+fn facts_of(
+    settings: &Settings,
+    model: Model,
+    est: &carbon::Estimate,
+    spend: Option<&crate::assess::spend::Spend>,
+    set: &carbon::FactorSet,
+    eol: policy::eol::Eol,
+    today: chrono::NaiveDate,
+) -> policy::Facts {
+    let ctx = carbon::Context::new(&model, set, settings.period, &settings.currency);
+    let grids: Vec<(String, String, f64)> = crate::model::regions::all()
+        .filter_map(|r| {
+            let p = crate::inventory::kinds::Provider::parse(&r.provider)?;
+            let g = carbon::cloud::region_grid(&ctx, p, &r.region).ok()?;
+            Some((
+                r.provider.clone(),
+                r.region.clone(),
+                g.generation.central + g.td.central,
+            ))
+        })
+        .collect();
     let model = std::sync::Arc::new(model);
     let mut facts = policy::Facts::new(model, &settings.name, today, &settings.currency, eol);
-    facts.add_carbon(&est, carbon::Basis::Location);
-    if let Some(s) = &spend {
+    facts.add_carbon(est, carbon::Basis::Location);
+    if let Some(s) = spend {
         facts.add_spend(s);
     }
     facts.add_contracts(settings.period);
@@ -964,12 +1115,7 @@ fn assess(
             }
         }
     }
-    Ok(Some(Assessed {
-        facts: std::sync::Arc::new(facts),
-        carbon: est,
-        spend,
-        factors: set,
-    }))
+    facts
 }
 
 /// The factor set the settings name; `None` after printing why not.

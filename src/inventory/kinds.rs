@@ -776,6 +776,20 @@ pub enum ActionKind {
     Devices,
 }
 
+impl ActionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Retire => "retire",
+            ActionKind::Migrate => "migrate",
+            ActionKind::Consolidate => "consolidate",
+            ActionKind::Replace => "replace",
+            ActionKind::Rightsize => "rightsize",
+            ActionKind::Site => "site",
+            ActionKind::Devices => "devices",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationTarget {
@@ -823,6 +837,10 @@ pub struct Action {
     pub annual_cost: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_off_cost: Option<Money>,
+    /// Spend the action stops that the ledger shares with systems that stay
+    /// (a module dropped from a shared contract), as the roadmap's author knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_saving: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

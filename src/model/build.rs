@@ -201,7 +201,13 @@ fn links(spec: &Spec) -> Vec<Link<'_>> {
                         .map(|t| link("resources", t, RESOURCE, None)),
                 );
                 v.extend(a.fleets.iter().map(|t| link("fleets", t, FLEET, None)));
-                opt(&mut v, "into", &a.into, SYSTEM, None);
+                // A site action moves what a closed site hosts `into` another site.
+                let into = if a.action.value == ActionKind::Site {
+                    SITE
+                } else {
+                    SYSTEM
+                };
+                opt(&mut v, "into", &a.into, into, None);
                 opt(&mut v, "supplier", &a.supplier, SUPPLIER, None);
                 opt(&mut v, "site", &a.site, SITE, None);
             }
@@ -365,38 +371,8 @@ fn add_regions(model: &mut Model) {
         let (Some(region), false) = (&r.region, matches!(r.provider, Provider::OnPrem)) else {
             continue;
         };
-        let id = format!("region:{}:{}", r.provider.as_str(), region.value);
-        let info = super::regions::lookup(r.provider.as_str(), &region.value);
-        let region_idx = match model.get(&id) {
-            Some(i) => i,
-            None => model.add_node(Node {
-                id: id.clone(),
-                kind: Kind::Region,
-                name: format!("{}:{}", r.provider.as_str(), region.value),
-                title: Some(match info {
-                    Some(i) => format!("{} {} ({})", r.provider.as_str(), region.value, i.location),
-                    None => format!("{} {}", r.provider.as_str(), region.value),
-                }),
-                description: None,
-                tags: Vec::new(),
-                labels: info
-                    .map(|i| {
-                        [("country", &i.country), ("jurisdiction", &i.jurisdiction)]
-                            .into_iter()
-                            .filter(|(_, v)| !v.is_empty())
-                            .map(|(k, v)| (k.to_string(), v.clone()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                annotations: Default::default(),
-                provenance: Provenance {
-                    source: "derived".into(),
-                    ..Provenance::default()
-                },
-                spec: None,
-                time: None,
-            }),
-        };
+        let (provider, region) = (r.provider, region.value.clone());
+        let region_idx = region_node(model, provider, &region);
         model.graph.add_edge(
             idx,
             region_idx,
@@ -671,7 +647,7 @@ fn check_roadmaps(entities: &[Entity], ds: &mut Diagnostics) {
                     if !ok {
                         ds.push(Diagnostic::error(
                             at,
-                            format!("a `{}` action needs {what}", action_name(a.action.value)),
+                            format!("a `{}` action needs {what}", a.action.value.as_str()),
                         ));
                     }
                 };
@@ -720,16 +696,44 @@ fn check_roadmaps(entities: &[Entity], ds: &mut Diagnostics) {
     }
 }
 
-fn action_name(a: ActionKind) -> &'static str {
-    match a {
-        ActionKind::Retire => "retire",
-        ActionKind::Migrate => "migrate",
-        ActionKind::Consolidate => "consolidate",
-        ActionKind::Replace => "replace",
-        ActionKind::Rightsize => "rightsize",
-        ActionKind::Site => "site",
-        ActionKind::Devices => "devices",
+/// The derived node of a cloud region, added if the model has none yet.
+pub fn region_node(
+    model: &mut Model,
+    provider: Provider,
+    region: &str,
+) -> petgraph::stable_graph::NodeIndex {
+    let id = format!("region:{}:{}", provider.as_str(), region);
+    if let Some(i) = model.get(&id) {
+        return i;
     }
+    let info = super::regions::lookup(provider.as_str(), region);
+    model.add_node(Node {
+        id: id.clone(),
+        kind: Kind::Region,
+        name: format!("{}:{}", provider.as_str(), region),
+        title: Some(match info {
+            Some(i) => format!("{} {} ({})", provider.as_str(), region, i.location),
+            None => format!("{} {}", provider.as_str(), region),
+        }),
+        description: None,
+        tags: Vec::new(),
+        labels: info
+            .map(|i| {
+                [("country", &i.country), ("jurisdiction", &i.jurisdiction)]
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        annotations: Default::default(),
+        provenance: Provenance {
+            source: "derived".into(),
+            ..Provenance::default()
+        },
+        spec: None,
+        time: None,
+    })
 }
 
 #[cfg(test)]

@@ -189,6 +189,22 @@ impl Model {
         idx
     }
 
+    /// A copy of the graph and its index (not the sources), to change in a what-if.
+    pub fn copy(&self) -> Model {
+        Model {
+            graph: self.graph.clone(),
+            index: self.index.clone(),
+            sources: Sources::default(),
+        }
+    }
+
+    /// Remove a node and its edges.
+    pub fn remove(&mut self, idx: NodeIndex) {
+        if let Some(n) = self.graph.remove_node(idx) {
+            self.index.remove(&n.id);
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<NodeIndex> {
         self.index.get(id).copied()
     }

@@ -4,5 +4,6 @@
 //! (`snapshot`).
 
 pub mod portfolio;
+pub mod roadmap;
 pub mod snapshot;
 pub mod waves;

@@ -38,6 +38,20 @@ pub struct Wave {
     pub co2e_kg: f64,
     /// Links from this wave's systems to systems in other waves.
     pub bridges: Vec<Bridge>,
+    /// With a target: what migrating this wave there changes (after the waves before it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub if_migrated: Option<Migrated>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Migrated {
+    pub target: String,
+    /// Change in annual spend (charges like-for-like; hosts switched off stop).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub spend_delta: Decimal,
+    /// Change in annual kgCO2e, location-based.
+    pub co2e_delta_kg: crate::assess::carbon::Range,
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -271,16 +285,21 @@ pub fn plan(
 pub fn render_table(w: &Waves, currency: &str) -> String {
     use crate::report::site::{co2, thousands};
     use rust_decimal::prelude::ToPrimitive;
-    let mut t = crate::report::table(&[
+    let migrated = w.waves.iter().any(|x| x.if_migrated.is_some());
+    let mut header = vec![
         "Wave",
         "Systems",
         "Move together",
         "Spend",
         "Carbon",
         "Bridges to other waves",
-    ]);
+    ];
+    if migrated {
+        header.extend(["Migrated: spend/yr", "Migrated: CO2e/yr"]);
+    }
+    let mut t = crate::report::table(&header);
     for x in &w.waves {
-        t.add_row(vec![
+        let mut row = vec![
             x.number.to_string(),
             x.systems.join(", "),
             x.groups
@@ -298,7 +317,30 @@ pub fn render_table(w: &Waves, currency: &str) -> String {
                 .map(|b| format!("{} → {} (wave {}, {})", b.from, b.to, b.other_wave, b.via))
                 .collect::<Vec<_>>()
                 .join("; "),
-        ]);
+        ];
+        if let Some(m) = &x.if_migrated {
+            row.push(format!(
+                "{currency} {}",
+                thousands(m.spend_delta.to_f64().unwrap_or(0.0), 0)
+            ));
+            row.push(format!(
+                "{} ({} to {})",
+                co2(m.co2e_delta_kg.central),
+                co2(m.co2e_delta_kg.low),
+                co2(m.co2e_delta_kg.high)
+            ));
+        }
+        t.add_row(row);
+    }
+    let warnings: Vec<String> = w
+        .waves
+        .iter()
+        .filter_map(|x| x.if_migrated.as_ref().map(|m| (x.number, m)))
+        .flat_map(|(n, m)| m.warnings.iter().map(move |s| format!("wave {n}: {s}")))
+        .collect();
+    let mut t = format!("{t}");
+    if !warnings.is_empty() {
+        t.push_str(&format!("\nWarnings:\n- {}", warnings.join("\n- ")));
     }
     format!(
         "{t}\n{} systems in {} waves of at most {}, {}\n",

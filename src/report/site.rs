@@ -164,7 +164,7 @@ pub fn thousands(v: f64, decimals: usize) -> String {
     format!("{sign}{out}{frac}")
 }
 
-fn symbol(currency: &str) -> String {
+pub fn symbol(currency: &str) -> String {
     match currency {
         "GBP" => "£".into(),
         "EUR" => "€".into(),

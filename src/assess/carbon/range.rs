@@ -50,6 +50,16 @@ impl Range {
         )
     }
 
+    /// Bound by bound difference (low − low, central − central, high − high):
+    /// the change between two estimates made with the same factors.
+    pub fn bound_minus(self, o: Range) -> Range {
+        Range {
+            low: self.low - o.low,
+            central: self.central - o.central,
+            high: self.high - o.high,
+        }
+    }
+
     pub fn scale(self, k: f64) -> Range {
         Range {
             low: self.low * k,

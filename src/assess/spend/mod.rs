@@ -151,6 +151,21 @@ pub struct Ledger {
     pub unallocated_by_provider: BTreeMap<String, Cost>,
     /// Unallocated spend by `provider / account / service` (or `supplier`) and reason.
     pub unallocated_by: BTreeMap<String, Cost>,
+    /// Allocated spend, share by share: what a roadmap takes away when
+    /// systems go (a resource's charge stays while any system it serves is live).
+    #[serde(skip)]
+    pub allocations: BTreeMap<Allocation, Cost>,
+}
+
+/// One system's share of the charges for one resource (or none) from one supplier.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Allocation {
+    /// Every system the charges were shared among, sorted.
+    pub sharers: Vec<String>,
+    /// The inventory resource charged for; empty for a ledger or mapped line.
+    pub resource: String,
+    pub system: String,
+    pub supplier: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -564,7 +579,7 @@ pub fn assess(
             .supplier
             .clone()
             .unwrap_or_else(|| unknown_supplier(&key));
-        *ledger.by_supplier.entry(supplier).or_default() += line.cost;
+        *ledger.by_supplier.entry(supplier.clone()).or_default() += line.cost;
         if format == Format::Focus {
             *ledger
                 .by_provider
@@ -621,10 +636,22 @@ pub fn assess(
         }
         balance.allocated += line.cost;
         ledger.allocated += line.cost;
+        let mut sharers: Vec<String> = outcome.systems.iter().map(|(s, _)| s.clone()).collect();
+        sharers.sort();
+        sharers.dedup();
         let weights: Vec<f64> = outcome.systems.iter().map(|(_, w)| *w).collect();
         let shares = line.cost.split_weighted(&weights);
         for ((system, _), share) in outcome.systems.iter().zip(shares) {
             *ledger.by_system.entry(system.clone()).or_default() += share;
+            *ledger
+                .allocations
+                .entry(Allocation {
+                    sharers: sharers.clone(),
+                    resource: outcome.resource.clone().unwrap_or_default(),
+                    system: system.clone(),
+                    supplier: supplier.clone(),
+                })
+                .or_default() += share;
             let facts = attributor.system_facts(system);
             let cc = outcome
                 .cost_centre
