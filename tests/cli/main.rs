@@ -10,6 +10,7 @@ use serde_json::Value;
 mod carbon;
 mod policies;
 mod report;
+mod roadmap;
 mod snapshot;
 mod spend;
 
