@@ -260,6 +260,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             let Some(Piped {
                 settings,
                 assessed,
+                pack,
                 outcome,
                 today,
                 bar,
@@ -267,6 +268,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             else {
                 return Ok(BAD_INPUT);
             };
+            bar.set_message("applying the roadmaps");
+            let declared = plan::roadmap::declared(&assessed.facts.model);
+            let roadmaps = apply_roadmaps(&settings, &assessed, pack.as_ref(), today, &declared);
             let facts = &assessed.facts;
             let model = &facts.model;
             let eol = model
@@ -308,6 +312,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 eol,
                 templates: templates.is_dir().then_some(templates.as_path()),
                 previous: previous.as_ref(),
+                roadmaps: &roadmaps,
             };
             let site = match report::site::build(&inputs) {
                 Ok(s) => s,
@@ -413,16 +418,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                                 return Ok(BAD_INPUT);
                             }
                         };
-                        let base = plan::roadmap::Baseline {
-                            model,
-                            factors: &assessed.factors,
-                            period: settings.period,
-                            currency: &settings.currency,
-                            ledger: assessed
-                                .spend
-                                .as_ref()
-                                .and_then(|s| s.currencies.get(&settings.currency)),
-                        };
+                        let base = roadmap_baseline(&settings, &assessed);
                         let groups: Vec<Vec<String>> =
                             w.waves.iter().map(|x| x.systems.clone()).collect();
                         let deltas = plan::roadmap::migration_deltas(&base, &groups, &target);
@@ -479,55 +475,9 @@ pub fn run(cli: Cli) -> Result<u8> {
                     } else {
                         None
                     };
-                    let ledger = assessed
-                        .spend
-                        .as_ref()
-                        .and_then(|s| s.currencies.get(&settings.currency));
-                    let base = plan::roadmap::Baseline {
-                        model,
-                        factors: &assessed.factors,
-                        period: settings.period,
-                        currency: &settings.currency,
-                        ledger,
-                    };
-                    let billed = assessed.spend.is_some();
-                    let checker = |m: Model,
-                                   est: &carbon::Estimate,
-                                   ledger: crate::assess::spend::Ledger|
-                     -> Vec<plan::roadmap::PhaseFinding> {
-                        let Some(pack) = &pack else {
-                            return Vec::new();
-                        };
-                        let mut spend = crate::assess::spend::Spend::default();
-                        spend.currencies.insert(settings.currency.clone(), ledger);
-                        let facts = facts_of(
-                            &settings,
-                            m,
-                            est,
-                            billed.then_some(&spend),
-                            &assessed.factors,
-                            assessed.facts.eol.clone(),
-                            today,
-                        );
-                        policy::check(&std::sync::Arc::new(facts), pack)
-                            .findings
-                            .into_iter()
-                            .map(|f| plan::roadmap::PhaseFinding {
-                                severity: f.severity.as_str().to_string(),
-                                rule: f.rule,
-                                id: f.id,
-                                message: f.message,
-                            })
-                            .collect()
-                    };
-                    let checker: Option<&plan::roadmap::Checker<'_>> =
-                        pack.is_some().then_some(&checker);
-                    let outcomes: Vec<plan::roadmap::Outcome> = chosen
-                        .iter()
-                        .map(|(name, title, spec)| {
-                            plan::roadmap::run(&base, name, title, spec, checker)
-                        })
-                        .collect();
+                    let chosen: Vec<_> = chosen.into_iter().cloned().collect();
+                    let outcomes =
+                        apply_roadmaps(&settings, &assessed, pack.as_ref(), today, &chosen);
                     match (format, outcomes.as_slice()) {
                         (RoadmapFormat::Json, [one]) => print_json(&serde_json::to_value(one)?),
                         (RoadmapFormat::Json, all) => print_json(&serde_json::to_value(all)?),
@@ -545,6 +495,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 settings,
                 assessed,
                 outcome,
+                pack: _,
                 today,
                 bar,
             }) = pipeline(overrides(None), policies, as_of.as_deref(), &out)?
@@ -956,6 +907,7 @@ fn spinner(out: &Output) -> indicatif::ProgressBar {
 struct Piped {
     settings: Settings,
     assessed: Assessed,
+    pack: Option<policy::Pack>,
     outcome: Option<policy::Outcome>,
     today: chrono::NaiveDate,
     bar: indicatif::ProgressBar,
@@ -1005,6 +957,7 @@ fn pipeline(
     Ok(Some(Piped {
         settings,
         assessed,
+        pack,
         outcome,
         today,
         bar,
@@ -1070,6 +1023,69 @@ fn assess(
         spend,
         factors: set,
     }))
+}
+
+/// What roadmaps and priced waves start from: the assessed estate.
+fn roadmap_baseline<'a>(
+    settings: &'a Settings,
+    assessed: &'a Assessed,
+) -> plan::roadmap::Baseline<'a> {
+    plan::roadmap::Baseline {
+        model: &assessed.facts.model,
+        factors: &assessed.factors,
+        period: settings.period,
+        currency: &settings.currency,
+        ledger: assessed
+            .spend
+            .as_ref()
+            .and_then(|s| s.currencies.get(&settings.currency)),
+    }
+}
+
+/// Apply roadmaps to the assessed estate; with a policy pack, each phase's
+/// end state is checked too.
+fn apply_roadmaps(
+    settings: &Settings,
+    assessed: &Assessed,
+    pack: Option<&policy::Pack>,
+    today: chrono::NaiveDate,
+    chosen: &[(String, String, &crate::inventory::kinds::RoadmapSpec)],
+) -> Vec<plan::roadmap::Outcome> {
+    let base = roadmap_baseline(settings, assessed);
+    let billed = assessed.spend.is_some();
+    let check = |pack: &policy::Pack,
+                 m: Model,
+                 est: &carbon::Estimate,
+                 ledger: crate::assess::spend::Ledger| {
+        let mut spend = crate::assess::spend::Spend::default();
+        spend.currencies.insert(settings.currency.clone(), ledger);
+        let facts = facts_of(
+            settings,
+            m,
+            est,
+            billed.then_some(&spend),
+            &assessed.factors,
+            assessed.facts.eol.clone(),
+            today,
+        );
+        policy::check(&std::sync::Arc::new(facts), pack)
+            .findings
+            .into_iter()
+            .map(|f| plan::roadmap::PhaseFinding {
+                severity: f.severity.as_str().to_string(),
+                rule: f.rule,
+                id: f.id,
+                message: f.message,
+            })
+            .collect()
+    };
+    let checker = pack.map(|p| move |m: Model, est: &carbon::Estimate, l| check(p, m, est, l));
+    let checker: Option<&plan::roadmap::Checker<'_>> =
+        checker.as_ref().map(|c| c as &plan::roadmap::Checker<'_>);
+    chosen
+        .iter()
+        .map(|(name, title, spec)| plan::roadmap::run(&base, name, title, spec, checker))
+        .collect()
 }
 
 /// The facts policies evaluate: the model with its carbon, spend,

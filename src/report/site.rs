@@ -38,6 +38,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("spend.html", include_str!("../../reports/spend.html")),
     ("carbon.html", include_str!("../../reports/carbon.html")),
     ("policies.html", include_str!("../../reports/policies.html")),
+    ("roadmap.html", include_str!("../../reports/roadmap.html")),
     ("summary.md", include_str!("../../reports/summary.md")),
 ];
 
@@ -59,6 +60,8 @@ pub struct Inputs<'a> {
     pub templates: Option<&'a Path>,
     /// The newest earlier snapshot: the overview's trends.
     pub previous: Option<&'a crate::plan::snapshot::Snapshot>,
+    /// The inventory's roadmaps, applied.
+    pub roadmaps: &'a [crate::plan::roadmap::Outcome],
 }
 
 /// A table as pages show it and as its CSV export.
@@ -1019,6 +1022,26 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         });
     }
 
+    // ---- Roadmaps -------------------------------------------------------
+    if !i.roadmaps.is_empty() {
+        let mut c = base.clone();
+        c.insert("root", "");
+        c.insert("page", "roadmap");
+        let (list, rtables) = roadmap_context(i.roadmaps, &f);
+        c.insert("roadmaps", &list);
+        if i.roadmaps.len() > 1 {
+            let cmp = roadmap_comparison(i.roadmaps, &f);
+            c.insert("comparison", &cmp);
+            tables.push(cmp);
+        }
+        tables.extend(rtables);
+        pages.push(Page {
+            path: "roadmap.html".into(),
+            template: "roadmap.html",
+            context: c,
+        });
+    }
+
     // ---- Render --------------------------------------------------------
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let nav: Vec<Value> = [
@@ -1028,6 +1051,7 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         ("spend", "spend.html", "Spend"),
         ("carbon", "carbon.html", "Carbon"),
         ("policies", "policies.html", "Policies"),
+        ("roadmap", "roadmap.html", "Roadmap"),
     ]
     .iter()
     .filter(|(_, p, _)| pages.iter().any(|x| x.path == *p))
@@ -1542,6 +1566,310 @@ pub fn write(site: &Site, dir: &Path) -> std::io::Result<()> {
         std::fs::rename(&staged, dir)?;
     }
     Ok(())
+}
+
+fn range_text(r: crate::assess::carbon::Range) -> String {
+    format!("{} ({} – {})", co2(r.central), co2(r.low), co2(r.high))
+}
+
+/// Each roadmap's headline, charts and tables (also exported as CSV).
+fn roadmap_context(all: &[crate::plan::roadmap::Outcome], f: &Fmt) -> (Vec<Value>, Vec<Table>) {
+    use crate::report::svg;
+    let mut list = Vec::new();
+    let mut tables = Vec::new();
+    let money = |d: Decimal| f.money(d.to_f64().unwrap_or(0.0));
+    let signed = |d: Decimal| {
+        let v = d.to_f64().unwrap_or(0.0);
+        if v > 0.5 {
+            format!("+{}", f.money(v))
+        } else if v < -0.5 {
+            format!("-{}", f.money(-v))
+        } else {
+            f.money(0.0)
+        }
+    };
+    for o in all {
+        let key = file_name(&o.name);
+        let labels: Vec<String> = o.trajectory.iter().map(|q| q.quarter.clone()).collect();
+        // Baseline (dashed) and plan over the quarters, each with an optional band.
+        type Bounds = dyn Fn(&crate::plan::roadmap::Point) -> (f64, f64);
+        let pair = |value: &dyn Fn(&crate::plan::roadmap::Point) -> f64,
+                    band: Option<&Bounds>,
+                    plan_name: &str| {
+            [(true, "Baseline"), (false, plan_name)].map(|(is_base, name)| {
+                let pick =
+                    |q: &crate::plan::roadmap::Quarter| if is_base { q.baseline } else { q.plan };
+                svg::Series {
+                    name: name.into(),
+                    values: o.trajectory.iter().map(|q| value(&pick(q))).collect(),
+                    band: band.map(|b| o.trajectory.iter().map(|q| b(&pick(q))).collect()),
+                    dashed: is_base,
+                }
+            })
+        };
+        let spend_chart = svg::lines(
+            &format!("{}: spend a year, baseline and plan", o.title),
+            &labels,
+            &pair(&|p| p.spend.to_f64().unwrap_or(0.0), None, "Plan"),
+            false,
+            &|v| f.money(v),
+        );
+        let carbon_chart = svg::lines(
+            &format!(
+                "{}: tCO2e a year, baseline and plan with their ranges",
+                o.title
+            ),
+            &labels,
+            &pair(
+                &|p| p.co2e_kg.central,
+                Some(&|p| (p.co2e_kg.low, p.co2e_kg.high)),
+                "Plan (low–high band)",
+            ),
+            false,
+            &co2,
+        );
+        let phases: Vec<(String, chrono::NaiveDate, chrono::NaiveDate)> = o
+            .phases
+            .iter()
+            .map(|p| (p.name.clone(), p.start, p.end))
+            .collect();
+        let marks: Vec<(chrono::NaiveDate, String)> = o
+            .actions
+            .iter()
+            .map(|a| (a.date, format!("{} {}", a.action, a.targets.join(", "))))
+            .collect();
+        let timeline = svg::timeline(&format!("{}: phases and actions", o.title), &phases, &marks);
+        let mut pt = Table::new(
+            &format!("roadmap-{key}-phases"),
+            "Phases",
+            &[
+                "Phase",
+                "From",
+                "To",
+                "One-off",
+                "Spend a year at end",
+                "CO2e a year at end",
+                "New policy findings",
+            ],
+            &[false, false, false, true, true, true, true],
+        );
+        for p in &o.phases {
+            pt.rows.push(vec![
+                cell(p.name.clone()),
+                cell(p.start.to_string()),
+                cell(p.end.to_string()),
+                num(
+                    money(p.one_off_cost),
+                    p.one_off_cost.to_f64().unwrap_or(0.0),
+                ),
+                num(
+                    money(p.at_end.spend),
+                    p.at_end.spend.to_f64().unwrap_or(0.0),
+                ),
+                num(range_text(p.at_end.co2e_kg), p.at_end.co2e_kg.central),
+                num(
+                    p.new_findings.len().to_string(),
+                    p.new_findings.len() as f64,
+                ),
+            ]);
+        }
+        let mut at = Table::new(
+            &format!("roadmap-{key}-actions"),
+            "Actions",
+            &[
+                "#",
+                "Date",
+                "Phase",
+                "Action",
+                "Targets",
+                "Detail",
+                "One-off",
+                "Spend a year",
+                "kgCO2e a year",
+                "Note",
+            ],
+            &[
+                true, false, false, false, false, false, true, true, true, false,
+            ],
+        );
+        for (n, a) in o.actions.iter().enumerate() {
+            at.rows.push(vec![
+                num((n + 1).to_string(), (n + 1) as f64),
+                cell(a.date.to_string()),
+                cell(a.phase.clone()),
+                cell(a.action),
+                cell(a.targets.join(", ")),
+                cell(a.detail.clone()),
+                num(
+                    money(a.one_off_cost),
+                    a.one_off_cost.to_f64().unwrap_or(0.0),
+                ),
+                num(signed(a.spend_delta), a.spend_delta.to_f64().unwrap_or(0.0)),
+                num(
+                    thousands(a.co2e_delta_kg.central, 0),
+                    a.co2e_delta_kg.central,
+                ),
+                cell(a.note.clone().unwrap_or_default()),
+            ]);
+        }
+        let mut tt = Table::new(
+            &format!("roadmap-{key}-trajectory"),
+            "Trajectory by quarter",
+            &[
+                "Quarter",
+                "Spend a year (plan)",
+                "tCO2e a year (plan)",
+                "Low",
+                "High",
+                "One-off to date",
+                "Saved to date",
+                "CO2e avoided",
+            ],
+            &[false, true, true, true, true, true, true, true],
+        );
+        for q in &o.trajectory {
+            tt.rows.push(vec![
+                cell(q.quarter.clone()),
+                num(money(q.plan.spend), q.plan.spend.to_f64().unwrap_or(0.0)),
+                num(co2(q.plan.co2e_kg.central), q.plan.co2e_kg.central),
+                num(co2(q.plan.co2e_kg.low), q.plan.co2e_kg.low),
+                num(co2(q.plan.co2e_kg.high), q.plan.co2e_kg.high),
+                num(
+                    money(q.one_off_to_date),
+                    q.one_off_to_date.to_f64().unwrap_or(0.0),
+                ),
+                num(
+                    signed(q.saved_to_date),
+                    q.saved_to_date.to_f64().unwrap_or(0.0),
+                ),
+                num(co2(q.co2e_avoided_kg), q.co2e_avoided_kg),
+            ]);
+        }
+        let mut wt = Table::new(
+            &format!("roadmap-{key}-warnings"),
+            "Warnings",
+            &["Date", "Phase", "Kind", "Warning"],
+            &[false; 4],
+        );
+        for w in &o.warnings {
+            wt.rows.push(vec![
+                cell(w.date.to_string()),
+                cell(w.phase.clone()),
+                cell(w.kind),
+                cell(w.message.clone()),
+            ]);
+        }
+        let mut ft = Table::new(
+            &format!("roadmap-{key}-findings"),
+            "Policies each phase's end state breaks (not broken at the baseline)",
+            &["Phase", "Severity", "Rule", "Node", "Finding"],
+            &[false; 5],
+        );
+        for p in &o.phases {
+            for fd in &p.new_findings {
+                ft.rows.push(vec![
+                    cell(p.name.clone()),
+                    Cell {
+                        text: fd.severity.clone(),
+                        class: Some(format!("sev-{}", fd.severity)),
+                        ..Default::default()
+                    },
+                    cell(fd.rule.clone()),
+                    cell(fd.id.clone()),
+                    cell(fd.message.clone()),
+                ]);
+            }
+        }
+        let payback = match &o.payback {
+            Some(p) if p.after_roadmap => format!(
+                "{} ({} months; after the roadmap, at its final run-rate)",
+                p.date, p.months
+            ),
+            Some(p) => format!("{} ({} months)", p.date, p.months),
+            None if o.one_off_total.is_zero() => "no one-off costs".into(),
+            None => "never".into(),
+        };
+        list.push(json!({
+            "name": o.name,
+            "title": o.title,
+            "description": o.description,
+            "period": o.period,
+            "baseline_spend": money(o.baseline.spend),
+            "end_spend": money(o.at_end.spend),
+            "saving": signed(-o.annual_saving),
+            "one_off": money(o.one_off_total),
+            "payback": payback,
+            "baseline_co2e": range_text(o.baseline.co2e_kg),
+            "end_co2e": range_text(o.at_end.co2e_kg),
+            "reduction": co2(o.co2e_reduction_kg.central),
+            "timeline": timeline,
+            "spend_chart": spend_chart,
+            "carbon_chart": carbon_chart,
+            "phases": pt,
+            "actions": at,
+            "trajectory": tt,
+            "warnings": wt,
+            "findings": ft,
+            "assumptions": o.assumptions,
+        }));
+        tables.extend([pt, at, tt, wt, ft]);
+    }
+    (list, tables)
+}
+
+/// Roadmaps side by side.
+fn roadmap_comparison(all: &[crate::plan::roadmap::Outcome], f: &Fmt) -> Table {
+    let money = |d: Decimal| {
+        let v = d.to_f64().unwrap_or(0.0);
+        if v < -0.5 {
+            format!("-{}", f.money(-v))
+        } else {
+            f.money(v)
+        }
+    };
+    let mut cols = vec!["".to_string()];
+    cols.extend(all.iter().map(|o| o.title.clone()));
+    let cols_ref: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let mut numeric = vec![false];
+    numeric.extend(all.iter().map(|_| true));
+    let mut t = Table::new(
+        "roadmap-comparison",
+        "Roadmaps side by side",
+        &cols_ref,
+        &numeric,
+    );
+    let each = |f: &dyn Fn(&crate::plan::roadmap::Outcome) -> String| -> Vec<String> {
+        all.iter().map(f).collect()
+    };
+    let rows: Vec<(&str, Vec<String>)> = vec![
+        ("One-off costs", each(&|o| money(o.one_off_total))),
+        ("Spend a year when done", each(&|o| money(o.at_end.spend))),
+        ("Saving a year", each(&|o| money(o.annual_saving))),
+        (
+            "Payback",
+            each(&|o| {
+                o.payback
+                    .as_ref()
+                    .map(|p| p.date.to_string())
+                    .unwrap_or_else(|| "never".into())
+            }),
+        ),
+        (
+            "tCO2e a year when done",
+            each(&|o| range_text(o.at_end.co2e_kg)),
+        ),
+        (
+            "Carbon reduction a year",
+            each(&|o| co2(o.co2e_reduction_kg.central)),
+        ),
+        ("Warnings", each(&|o| o.warnings.len().to_string())),
+    ];
+    for (label, values) in rows {
+        let mut r = vec![cell(label)];
+        r.extend(values.into_iter().map(cell));
+        t.rows.push(r);
+    }
+    t
 }
 
 #[cfg(test)]

@@ -299,3 +299,250 @@ mod tests {
         }
     }
 }
+
+/// One line of a line chart, with an optional low–high band.
+#[derive(Clone, Debug, Default)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+    pub band: Option<Vec<(f64, f64)>>,
+    pub dashed: bool,
+}
+
+/// Lines over labelled steps (quarters), a legend and each line's last
+/// value in text. The y axis starts at zero, or (`from_zero` false) just
+/// below the smallest value, so that small changes show; its labels say where.
+pub fn lines(
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    from_zero: bool,
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let (left, right, top, plot_h, plot_w) = (96.0, 150.0, 10.0, 180.0, 500.0);
+    let width = left + plot_w + right;
+    let height = top + plot_h + 46.0 + 16.0 * series.len() as f64;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" role="img" aria-label="{t}" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    let n = labels.len();
+    if n == 0 || series.is_empty() {
+        s.push_str(r#"<text x="0" y="16" class="muted">No data</text></svg>"#);
+        return s;
+    }
+    let max = series
+        .iter()
+        .flat_map(|x| {
+            x.values
+                .iter()
+                .copied()
+                .chain(x.band.iter().flatten().map(|b| b.1))
+        })
+        .fold(0.0_f64, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let min = if from_zero {
+        0.0
+    } else {
+        series
+            .iter()
+            .flat_map(|x| {
+                x.values
+                    .iter()
+                    .copied()
+                    .chain(x.band.iter().flatten().map(|b| b.0))
+            })
+            .fold(f64::INFINITY, f64::min)
+            .max(0.0)
+    };
+    let pad = ((max - min) * 0.1).max(max * 0.005);
+    let (min, max) = (
+        if from_zero { 0.0 } else { (min - pad).max(0.0) },
+        max + pad,
+    );
+    let x = |i: usize| {
+        left + if n > 1 {
+            i as f64 / (n - 1) as f64 * plot_w
+        } else {
+            plot_w / 2.0
+        }
+    };
+    let y = |v: f64| top + plot_h - (v.max(min) - min) / (max - min) * plot_h;
+    // Axes: bottom, middle and top, and every label (thinned to fit).
+    for v in [min, (min + max) / 2.0, max] {
+        let _ = write!(
+            s,
+            r#"<line x1="{left}" x2="{r}" y1="{yy:.1}" y2="{yy:.1}" class="grid"/><text x="{lx}" y="{ty:.1}" text-anchor="end" class="label">{v}</text>"#,
+            r = left + plot_w,
+            yy = y(v),
+            lx = left - 6.0,
+            ty = y(v) + 4.0,
+            v = escape(&fmt(v)),
+        );
+    }
+    let every = n.div_ceil(8).max(1);
+    for (i, l) in labels.iter().enumerate() {
+        if i % every == 0 || i + 1 == n {
+            let _ = write!(
+                s,
+                r#"<text x="{xx:.1}" y="{ty}" text-anchor="middle" class="label">{l}</text>"#,
+                xx = x(i),
+                ty = top + plot_h + 16.0,
+                l = escape(l),
+            );
+        }
+    }
+    for (k, line) in series.iter().enumerate() {
+        let colour = PALETTE[k % PALETTE.len()];
+        if let Some(band) = &line.band {
+            let mut pts: Vec<String> = band
+                .iter()
+                .enumerate()
+                .map(|(i, b)| format!("{:.1},{:.1}", x(i), y(b.1)))
+                .collect();
+            pts.extend(
+                band.iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, b)| format!("{:.1},{:.1}", x(i), y(b.0))),
+            );
+            let _ = write!(
+                s,
+                r#"<polygon points="{}" fill="{colour}" fill-opacity="0.18" stroke="none"><title>{} range</title></polygon>"#,
+                pts.join(" "),
+                escape(&line.name)
+            );
+        }
+        let pts: Vec<String> = line
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{}><title>{}</title></polyline>"#,
+            pts.join(" "),
+            if line.dashed {
+                r#" stroke-dasharray="6 4""#
+            } else {
+                ""
+            },
+            escape(&line.name)
+        );
+        for (i, v) in line.values.iter().enumerate() {
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{colour}"><title>{}: {} {}</title></circle>"#,
+                x(i),
+                y(*v),
+                escape(&line.name),
+                escape(&labels[i]),
+                escape(&fmt(*v))
+            );
+        }
+        if let Some(last) = line.values.last() {
+            let _ = write!(
+                s,
+                r#"<text x="{lx}" y="{ly:.1}" class="value">{v}</text>"#,
+                lx = left + plot_w + 6.0,
+                ly = y(*last) + 4.0 + if k % 2 == 1 { 12.0 } else { 0.0 },
+                v = escape(&fmt(*last)),
+            );
+        }
+        let ly = top + plot_h + 34.0 + 16.0 * k as f64;
+        let _ = write!(
+            s,
+            r#"<line x1="{left}" x2="{l2}" y1="{yy}" y2="{yy}" stroke="{colour}" stroke-width="2"{d}/><text x="{tx}" y="{ty}" class="label">{name}</text>"#,
+            l2 = left + 24.0,
+            yy = ly - 4.0,
+            d = if line.dashed {
+                r#" stroke-dasharray="6 4""#
+            } else {
+                ""
+            },
+            tx = left + 30.0,
+            ty = ly,
+            name = escape(&line.name),
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A timeline: phases as bands between their dates, actions as numbered
+/// marks on them (the numbers refer to the actions table).
+pub fn timeline(
+    title: &str,
+    phases: &[(String, chrono::NaiveDate, chrono::NaiveDate)],
+    marks: &[(chrono::NaiveDate, String)],
+) -> String {
+    let (left, plot_w, row) = (24.0, 712.0, 26.0);
+    let height = 30.0 + row * phases.len().max(1) as f64 + 24.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" role="img" aria-label="{t}" viewBox="0 0 {w} {height}" width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title),
+        w = left * 2.0 + plot_w
+    );
+    let (Some(start), Some(end)) = (
+        phases.iter().map(|p| p.1).min(),
+        phases.iter().map(|p| p.2).max(),
+    ) else {
+        s.push_str(r#"<text x="0" y="16" class="muted">No phases</text></svg>"#);
+        return s;
+    };
+    let span = ((end - start).num_days().max(1)) as f64;
+    let x = |d: chrono::NaiveDate| {
+        left + ((d - start).num_days() as f64 / span).clamp(0.0, 1.0) * plot_w
+    };
+    for (k, (name, a, b)) in phases.iter().enumerate() {
+        let y = 24.0 + row * k as f64;
+        let _ = write!(
+            s,
+            r#"<g><title>{n}: {a} to {b}</title><rect x="{x1:.1}" y="{y}" width="{w:.1}" height="{h}" fill="{c}" fill-opacity="0.25" stroke="{c}"/><text x="{tx:.1}" y="{ty}" class="label">{n}</text></g>"#,
+            n = escape(name),
+            x1 = x(*a),
+            w = (x(*b) - x(*a)).max(2.0),
+            h = row - 6.0,
+            c = PALETTE[k % PALETTE.len()],
+            tx = x(*a) + 4.0,
+            ty = y + 14.0,
+        );
+    }
+    let axis_y = 24.0 + row * phases.len() as f64 + 4.0;
+    let _ = write!(
+        s,
+        r#"<line x1="{left}" x2="{r}" y1="{axis_y}" y2="{axis_y}" class="grid"/>"#,
+        r = left + plot_w
+    );
+    use chrono::Datelike;
+    for year in start.year()..=end.year() + 1 {
+        if let Some(d) = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+            && d >= start
+            && d <= end
+        {
+            let _ = write!(
+                s,
+                r#"<text x="{xx:.1}" y="{ty}" text-anchor="middle" class="label">{year}</text>"#,
+                xx = x(d),
+                ty = axis_y + 16.0
+            );
+        }
+    }
+    for (i, (d, label)) in marks.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<g><title>{n}. {d}: {l}</title><circle cx="{xx:.1}" cy="12" r="6" fill="{c}"/><text x="{xx:.1}" y="15.5" text-anchor="middle" class="mark">{n}</text><line x1="{xx:.1}" x2="{xx:.1}" y1="18" y2="{axis_y}" class="tick"/></g>"#,
+            n = i + 1,
+            l = escape(label),
+            xx = x(*d),
+            c = PALETTE[5],
+        );
+    }
+    s.push_str("</svg>");
+    s
+}

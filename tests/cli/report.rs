@@ -39,7 +39,7 @@ fn sample_report() -> (tempfile::TempDir, PathBuf) {
     let out = dir.path().join("report");
     let r = report(&root(), &out);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("206 pages"), "{}", r.stdout);
+    assert!(r.stdout.contains("207 pages"), "{}", r.stdout);
     (dir, out)
 }
 
@@ -53,6 +53,7 @@ fn the_sample_report_has_every_page_and_its_numbers_match_the_json_commands() {
         "spend.html",
         "carbon.html",
         "policies.html",
+        "roadmap.html",
         "summary.md",
         "data.json",
         "diagrams/estate.dot",
@@ -269,6 +270,11 @@ fn hostile_names_and_tags_render_as_text_and_run_no_script() {
         evil.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"),
         "the tag is shown as text"
     );
+    let roadmap = read(&out.join("roadmap.html"));
+    assert!(
+        roadmap.contains("&lt;svg onload=alert(&#x27;roadmap&#x27;)&gt;"),
+        "the roadmap's title is shown as text"
+    );
     let shots = dir.path().join("shots");
     let j = browser_check(&out, &shots);
     for p in j["pages"].as_array().unwrap() {
@@ -302,7 +308,17 @@ fn every_page_of_the_sample_report_loads_cleanly_in_chromium() {
     let shots = keep.path().join("shots");
     let j = browser_check(&out, &shots);
     let pages = j["pages"].as_array().unwrap();
-    assert_eq!(pages.len(), 206);
+    assert_eq!(pages.len(), 207);
+    let roadmap = std::fs::read_to_string(out.join("roadmap.html")).unwrap();
+    for want in [
+        "Digital Strategy 2027-2030: phases and actions",
+        "tCO2e a year, baseline and plan with their ranges",
+        "Trajectory by quarter",
+        "Roadmaps side by side",
+        "strands 2 systems that depend on it",
+    ] {
+        assert!(roadmap.contains(want), "roadmap.html lacks `{want}`");
+    }
     let bad: Vec<&Value> = pages
         .iter()
         .filter(|p| {
