@@ -1758,7 +1758,7 @@ spec: {depends_on: [system:dep1]}
 apiVersion: estate/v1
 kind: System
 metadata: {name: y}
-spec: {depends_on: [system:dep2]}
+spec: {depends_on: [system:dep2], lifecycle: {phase: phase-in, start: 2027-09-01}}
 ---
 apiVersion: estate/v1
 kind: System
@@ -1776,6 +1776,7 @@ metadata: {name: dep2}
 apiVersion: estate/v1
 kind: System
 metadata: {name: m}
+spec: {data_location: GB}
 ---
 apiVersion: estate/v1
 kind: Resource
@@ -1921,6 +1922,7 @@ spec:
             ledger: None,
         };
         let mut s = State::new(&base);
+        s.date = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
         s.apply(&action(&m, 1));
         let deps = |id: &str| -> Vec<String> {
             let i = s.model.get(id).expect("present");
@@ -1936,7 +1938,10 @@ spec:
         assert!(s.model.get("system:x").is_none());
         assert_eq!(deps("system:y"), ["system:dep1", "system:dep2"]);
         assert_eq!(deps("system:z"), ["system:y"]);
-        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        // y goes live after the consolidation date: warned, nothing stranded.
+        let kinds: Vec<&str> = s.warnings.iter().map(|w| w.kind).collect();
+        assert_eq!(kinds, ["before-replacement"], "{:?}", s.warnings);
+        assert!(s.warnings[0].message.contains("goes live on 2027-09-01"));
     }
 
     #[test]
@@ -1966,7 +1971,16 @@ spec:
         };
         let mut s = State::new(&base);
         let (_, before) = s.point();
+        s.date = NaiveDate::from_ymd_opt(2027, 9, 30).unwrap();
         s.apply(&action(&m, 2));
+        // m keeps its data in GB; eu-north-1 is in Sweden.
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.kind == "data-residency" && w.message.contains("SE")),
+            "{:?}",
+            s.warnings
+        );
         let (_, after) = s.point();
         let ratio = op(&after) / op(&before);
         let expected = grid("eu-north-1") / grid("eu-west-2");
