@@ -115,6 +115,11 @@ pub enum RoadmapFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The collected sources estate.yaml names (Terraform state): what each found, what merged with the inventory, what no rule maps, what is left out
+    Sources {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Check the inventory: every problem, with its file, line and column
     Validate {
         /// The inventory directory (overrides --inventory)

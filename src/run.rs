@@ -56,6 +56,28 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(OK)
         }
         Command::Validate { dir, format } => validate(overrides(dir), format, &out),
+        Command::Sources { format } => {
+            let Some(settings) = settings(overrides(None), &out) else {
+                return Ok(BAD_INPUT);
+            };
+            let (mut model, ds) = model::build(inventory::load(&settings.inventory));
+            out.diagnostics(&ds, &model.sources, true);
+            if ds.errors() > 0 {
+                return Ok(BAD_INPUT);
+            }
+            let quiet = Output {
+                color: out.color,
+                quiet: true,
+            };
+            let Some((states, merged)) = collected(&settings, &mut model, &quiet) else {
+                return Ok(BAD_INPUT);
+            };
+            let r = report::sources::summarise(&model, &settings.terraform, &states, &merged);
+            match format {
+                Format::Json => print_json(&serde_json::to_value(&r)?),
+                Format::Table => print(&report::sources::render_table(&r)),
+            }
+        }
         Command::Summary { format } => {
             let Some((settings, model)) = load_model(overrides(None), &out)? else {
                 return Ok(BAD_INPUT);
@@ -1219,7 +1241,7 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
         entities = inv.entities.len(),
         "inventory read"
     );
-    let (model, ds) = model::build(inv);
+    let (mut model, ds) = model::build(inv);
     out.diagnostics(&ds, &model.sources, true);
     if ds.errors() > 0 {
         eprintln!(
@@ -1228,7 +1250,57 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
         );
         return Ok(None);
     }
+    if collected(&settings, &mut model, out).is_none() {
+        return Ok(None);
+    }
     Ok(Some((settings, model)))
+}
+
+/// Read the collected sources estate.yaml names and merge them into the
+/// model; `None` after printing why not.
+fn collected(
+    settings: &Settings,
+    model: &mut Model,
+    out: &Output,
+) -> Option<(
+    Vec<crate::collect::terraform::State>,
+    crate::collect::Merged,
+)> {
+    let mut states = Vec::new();
+    let mut found = Vec::new();
+    for path in &settings.terraform {
+        match crate::collect::terraform::read_state(path) {
+            Ok(mut state) => {
+                if !state.unmapped_types.is_empty() && !out.quiet {
+                    let list: Vec<String> = state
+                        .unmapped_types
+                        .iter()
+                        .map(|(t, n)| format!("{t} ×{n}"))
+                        .collect();
+                    eprintln!(
+                        "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
+                        path.display(),
+                        state.unmapped_types.values().sum::<usize>(),
+                        list.join(", ")
+                    );
+                }
+                found.append(&mut state.found);
+                states.push(state);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        }
+    }
+    let merged = crate::collect::merge(model, found);
+    if !merged.unmapped.is_empty() && !out.quiet {
+        eprintln!(
+            "note: {} collected resource(s) attach to no system (no Mapping rule matches); `estate sources` lists them",
+            merged.unmapped.len()
+        );
+    }
+    Some((states, merged))
 }
 
 /// Settings from estate.yaml and the flags; `None` after printing why not.

@@ -44,6 +44,19 @@ pub struct EstateFile {
     /// The policy pack: its directory, parameter overrides, rules switched off.
     #[serde(default)]
     pub policies: crate::assess::policy::pack::Settings,
+    /// Collected sources read on every run: `- terraform: PATH` (a state
+    /// file or a folder of them).
+    #[serde(default)]
+    pub sources: Vec<SourceInput>,
+}
+
+/// One collected source in estate.yaml.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInput {
+    /// Terraform state: a `.tfstate` file or a folder of them.
+    #[serde(default)]
+    pub terraform: Option<PathBuf>,
 }
 
 /// A reporting period, both ends included.
@@ -101,6 +114,8 @@ pub struct Settings {
     /// The policy pack's directory.
     pub policies_dir: PathBuf,
     pub policies: crate::assess::policy::pack::Settings,
+    /// Terraform state files or folders, resolved.
+    pub terraform: Vec<PathBuf>,
 }
 
 /// Flags that override estate.yaml.
@@ -198,7 +213,20 @@ impl Settings {
         let policies_dir = o
             .policies
             .unwrap_or_else(|| from_file(file.policies.dir.clone(), "policies"));
+        let terraform = file
+            .sources
+            .iter()
+            .filter_map(|s| s.terraform.as_ref())
+            .map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    display(&estate_dir.join(p))
+                }
+            })
+            .collect();
         Ok(Settings {
+            terraform,
             policies_dir,
             policies: file.policies,
             billing,

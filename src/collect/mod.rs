@@ -1,5 +1,192 @@
 //! Collectors: what the estate looks like according to sources outside the
 //! inventory. Offline sources (exports a user hands over) are read here;
-//! each source is one file or folder. `billing` reads cost exports.
+//! each source is one file or folder. `billing` reads cost exports,
+//! `terraform` state and plans.
+//!
+//! Every collector returns [`Found`] resources under their canonical id (an
+//! ARN, a lower-cased Azure resource id); [`merge`] puts them in the model:
+//! onto the inventory resource whose `external_id` is that id, onto a node
+//! another source already found, or as a new resource attached to systems by
+//! the Mapping rules — and one no rule attaches is kept and reported as
+//! unmapped, never dropped.
 
 pub mod billing;
+pub mod terraform;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::inventory::kinds::{Provider, ResourceSpec};
+use crate::inventory::{Kind, Spec};
+use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
+use crate::model::{Edge, EdgeKind, Model, Node, Provenance};
+
+/// A resource a collector found.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Canonical: the ARN; the Azure resource id, lower-cased.
+    pub id: String,
+    pub name: String,
+    pub spec: ResourceSpec,
+    /// `terraform`, `aws`, …
+    pub source: String,
+    /// Where it was found: a file and address, an account and region.
+    pub origin: String,
+    /// What the source says it depends on (Terraform addresses).
+    pub depends_on: Vec<String>,
+}
+
+/// What merging found resources did.
+#[derive(Debug, Default, Serialize)]
+pub struct Merged {
+    /// Found per source.
+    pub by_source: BTreeMap<String, usize>,
+    /// New resource nodes.
+    pub added: usize,
+    /// Found resources that are an inventory resource (by `external_id`, else by provider and name).
+    pub declared: usize,
+    /// Found by more than one source (one node).
+    pub seen_twice: usize,
+    /// New resources no Mapping rule attaches to a system.
+    pub unmapped: Vec<String>,
+}
+
+/// Put found resources into the model.
+pub fn merge(model: &mut Model, found: Vec<Found>) -> Merged {
+    let mut m = Merged::default();
+    let mapper = Mapper::new(model);
+    let mut by_external: HashMap<String, petgraph::stable_graph::NodeIndex> = HashMap::new();
+    // Declared resources with no external_id match by provider and name.
+    let mut by_name: HashMap<(Provider, String), petgraph::stable_graph::NodeIndex> =
+        HashMap::new();
+    for idx in model.nodes_of(Kind::Resource) {
+        if let Some(Spec::Resource(r)) = &model.node(idx).spec {
+            match &r.external_id {
+                Some(e) => {
+                    by_external.insert(e.to_ascii_lowercase(), idx);
+                }
+                None => {
+                    by_name.insert((r.provider, model.node(idx).name.clone()), idx);
+                }
+            }
+        }
+    }
+    let mut seen: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for f in found {
+        *m.by_source.entry(f.source.clone()).or_default() += 1;
+        let key = f.id.to_ascii_lowercase();
+        let sources = seen.entry(key.clone()).or_default();
+        let first = sources.is_empty();
+        sources.insert(f.source.clone());
+        let declared = by_external.get(&key).copied().or_else(|| {
+            let idx = by_name
+                .get(&(f.spec.provider, f.name.clone()))
+                .or_else(|| by_name.get(&(f.spec.provider, id_name(&f.id).to_string())))
+                .copied()?;
+            // Matched by name: the declared resource takes the canonical id.
+            if let Some(Spec::Resource(r)) = &mut model.graph[idx].spec {
+                r.external_id = Some(f.id.clone());
+            }
+            by_external.insert(key.clone(), idx);
+            Some(idx)
+        });
+        if let Some(idx) = declared {
+            if first {
+                m.declared += 1;
+            } else {
+                m.seen_twice += 1;
+            }
+            note_source(&mut model.graph[idx], &f);
+            continue;
+        }
+        if let Some(idx) = model.get(&f.id) {
+            m.seen_twice += 1;
+            note_source(&mut model.graph[idx], &f);
+            continue;
+        }
+        let tags: Vec<(String, String)> = f
+            .spec
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let region = f.spec.region.as_ref().map(|r| r.value.clone());
+        let facts = Facts {
+            provider: Some(f.spec.provider),
+            account: f.spec.account.as_deref().unwrap_or(""),
+            region: region.as_deref().unwrap_or(""),
+            resource_group: azure_resource_group(&f.id),
+            namespace: "",
+            cluster: "",
+            name: &f.name,
+            tags: &tags,
+        };
+        let systems: Vec<String> = mapper
+            .systems(&facts)
+            .map(|(s, _)| s.iter().map(|(id, _)| id.clone()).collect())
+            .unwrap_or_default();
+        let provider = f.spec.provider;
+        let mut annotations = indexmap::IndexMap::new();
+        annotations.insert("estate.io/found-by".to_string(), f.source.clone());
+        annotations.insert("estate.io/found-at".to_string(), f.origin.clone());
+        let idx = model.add_node(Node {
+            id: f.id.clone(),
+            kind: Kind::Resource,
+            name: f.name.clone(),
+            title: None,
+            description: None,
+            tags: Vec::new(),
+            labels: indexmap::IndexMap::new(),
+            annotations,
+            provenance: Provenance {
+                source: f.source.clone(),
+                ..Provenance::default()
+            },
+            spec: Some(Spec::Resource(Box::new(f.spec))),
+            time: None,
+        });
+        m.added += 1;
+        if let (Some(region), false) = (region, provider == Provider::OnPrem) {
+            let r = crate::model::build::region_node(model, provider, &region);
+            model.graph.add_edge(
+                idx,
+                r,
+                Edge {
+                    kind: EdgeKind::HostedIn,
+                    label: None,
+                },
+            );
+        }
+        if systems.is_empty() {
+            m.unmapped.push(f.id);
+        }
+        for s in systems {
+            if let Some(si) = model.get(&s) {
+                model.graph.add_edge(
+                    si,
+                    idx,
+                    Edge {
+                        kind: EdgeKind::RunsOn,
+                        label: Some("mapping".into()),
+                    },
+                );
+            }
+        }
+    }
+    m
+}
+
+/// Record on a node that a source found it too.
+fn note_source(node: &mut Node, f: &Found) {
+    let e = node
+        .annotations
+        .entry("estate.io/found-by".to_string())
+        .or_default();
+    if !e.split(", ").any(|s| s == f.source) {
+        if !e.is_empty() {
+            e.push_str(", ");
+        }
+        e.push_str(&f.source);
+    }
+}

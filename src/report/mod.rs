@@ -10,6 +10,7 @@ pub mod graph;
 pub mod roadmap;
 pub mod show;
 pub mod site;
+pub mod sources;
 pub mod spend;
 pub mod summary;
 pub mod svg;

@@ -180,15 +180,20 @@ fn the_ccf_set_matches_ccf_s_own_estimator_within_a_tenth_of_a_percent() {
         ));
     }
     std::fs::write(inv.join("resources.yaml"), yaml).unwrap();
-    let r = run(estate().arg("--inventory").arg(&inv).args([
-        "--period",
-        "2025-01-01..2025-12-31",
-        "carbon",
-        "--factors",
-        "ccf",
-        "--format",
-        "json",
-    ]));
+    // Run in the temporary directory: the sample's estate.yaml (its sources) stays out.
+    let r = run(estate()
+        .current_dir(dir.path())
+        .arg("--inventory")
+        .arg(&inv)
+        .args([
+            "--period",
+            "2025-01-01..2025-12-31",
+            "carbon",
+            "--factors",
+            "ccf",
+            "--format",
+            "json",
+        ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let ours = json(&r);
     let items = ours["items"].as_array().unwrap();

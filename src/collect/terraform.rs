@@ -1,0 +1,396 @@
+//! Terraform: state files (format version 4, as `terraform state pull`
+//! writes them; one file or a folder of them) and plan JSON (`terraform show
+//! -json plan.out`).
+//!
+//! Managed resources of the common AWS and Azure types become resources
+//! with the same canonical ids the live collectors give them (the ARN; the
+//! Azure resource id, lower-cased), so a resource seen in state and live, or
+//! declared in the inventory with that `external_id`, is one node. Types
+//! with no mapping are counted by type and reported, never dropped silently.
+//! A plan's resource changes are mapped the same way, before and after.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::Found;
+use crate::inventory::kinds::{Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec};
+
+/// What reading state produced: resources, and what could not be used.
+#[derive(Debug, Default)]
+pub struct State {
+    pub found: Vec<Found>,
+    /// Managed resource types with no mapping: type → instances.
+    pub unmapped_types: BTreeMap<String, usize>,
+    /// Data sources and other non-managed entries skipped.
+    pub data_sources: usize,
+    /// Resources mapped (kept when `found` has been handed on).
+    pub resources: usize,
+    pub files: Vec<PathBuf>,
+}
+
+/// A JSON error at its file, line and column.
+fn json_error(path: &Path, e: &serde_json::Error) -> String {
+    format!("{}:{}:{}: {e}", path.display(), e.line(), e.column())
+}
+
+/// State files: `path` itself, or every `*.tfstate`/`*.json` under it (sorted).
+pub fn read_state(path: &Path) -> Result<State, String> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let mut stack = vec![path.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let rd = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+            for e in rd.flatten() {
+                let p = e.path();
+                let name = e.file_name().to_string_lossy().to_string();
+                if name.starts_with('.') {
+                    continue;
+                }
+                if p.is_dir() {
+                    stack.push(p);
+                } else if name.ends_with(".tfstate") || name.ends_with(".json") {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    let mut state = State::default();
+    for f in files {
+        let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| json_error(&f, &e))?;
+        let version = v.get("version").and_then(Value::as_u64);
+        if version != Some(4) {
+            return Err(format!(
+                "{}:1:1: expected Terraform state format version 4 (`\"version\": 4`), found {}",
+                f.display(),
+                version.map_or("none".into(), |n| n.to_string())
+            ));
+        }
+        let resources = v
+            .get("resources")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for r in resources {
+            let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
+            if s("mode") != "managed" {
+                state.data_sources += 1;
+                continue;
+            }
+            let (ty, name, module) = (s("type"), s("name"), s("module"));
+            let address = if module.is_empty() {
+                format!("{ty}.{name}")
+            } else {
+                format!("{module}.{ty}.{name}")
+            };
+            for inst in r
+                .get("instances")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Some(attrs) = inst.get("attributes") else {
+                    continue;
+                };
+                let key = match inst.get("index_key") {
+                    Some(Value::String(k)) => format!("[\"{k}\"]"),
+                    Some(Value::Number(n)) => format!("[{n}]"),
+                    _ => String::new(),
+                };
+                match map(ty, attrs) {
+                    Some(mut found) => {
+                        found.source = "terraform".into();
+                        found.origin = format!("{} {address}{key}", f.display());
+                        found.depends_on = inst
+                            .get("dependencies")
+                            .and_then(Value::as_array)
+                            .map(|d| {
+                                d.iter()
+                                    .filter_map(|x| x.as_str().map(String::from))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        state.found.push(found);
+                        state.resources += 1;
+                    }
+                    None => *state.unmapped_types.entry(ty.to_string()).or_default() += 1,
+                }
+            }
+        }
+        state.files.push(f);
+    }
+    Ok(state)
+}
+
+/// AWS region from an ARN (`arn:aws:ec2:eu-west-2:…`) or an availability zone (`eu-west-2a`).
+fn aws_region(attrs: &Value) -> Option<String> {
+    let arn = attrs.get("arn").and_then(Value::as_str).unwrap_or("");
+    let from_arn = arn.split(':').nth(3).filter(|r| !r.is_empty());
+    from_arn
+        .map(String::from)
+        .or_else(|| {
+            attrs
+                .get("region")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
+        .or_else(|| {
+            attrs
+                .get("availability_zone")
+                .and_then(Value::as_str)
+                .map(|az| {
+                    az.trim_end_matches(|c: char| c.is_ascii_lowercase())
+                        .to_string()
+                })
+                .filter(|r| !r.is_empty())
+        })
+}
+
+/// Azure location as a region name (`UK South` → `uksouth`).
+fn azure_region(attrs: &Value) -> Option<String> {
+    attrs
+        .get("location")
+        .and_then(Value::as_str)
+        .map(|l| l.to_ascii_lowercase().replace(' ', ""))
+}
+
+fn tags(attrs: &Value) -> indexmap::IndexMap<String, String> {
+    attrs
+        .get("tags")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| v.to_string()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn num(attrs: &Value, key: &str) -> Option<f64> {
+    match attrs.get(key)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn text<'a>(attrs: &'a Value, key: &str) -> Option<&'a str> {
+    attrs
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// The first element's field of a nested block (`root_block_device[0].volume_size`).
+fn nested(attrs: &Value, block: &str, key: &str) -> Option<Value> {
+    attrs.get(block)?.as_array()?.first()?.get(key).cloned()
+}
+
+fn storage_class(kind: &str) -> StorageClass {
+    let k = kind.to_ascii_lowercase();
+    if k.starts_with("st") || k.starts_with("sc") || k == "standard" || k.contains("hdd") {
+        StorageClass::Hdd
+    } else {
+        StorageClass::Ssd
+    }
+}
+
+/// One resource's attributes as a found resource, for the mapped types.
+pub fn map(ty: &str, attrs: &Value) -> Option<Found> {
+    let aws = ty.starts_with("aws_");
+    let provider = if aws {
+        Provider::Aws
+    } else if ty.starts_with("azurerm_") {
+        Provider::Azure
+    } else {
+        return None;
+    };
+    let rt = match ty {
+        "aws_instance"
+        | "azurerm_linux_virtual_machine"
+        | "azurerm_windows_virtual_machine"
+        | "azurerm_virtual_machine"
+        | "aws_eks_node_group" => ResourceType::Compute,
+        "aws_db_instance"
+        | "aws_rds_cluster"
+        | "aws_rds_cluster_instance"
+        | "azurerm_mssql_database"
+        | "azurerm_postgresql_flexible_server"
+        | "azurerm_mysql_flexible_server" => ResourceType::Database,
+        "aws_s3_bucket" | "aws_ebs_volume" | "azurerm_managed_disk" | "azurerm_storage_account" => {
+            ResourceType::Storage
+        }
+        "aws_lambda_function" | "azurerm_linux_function_app" | "azurerm_windows_function_app" => {
+            ResourceType::Function
+        }
+        "aws_eks_cluster" | "aws_ecs_cluster" | "azurerm_kubernetes_cluster" => {
+            ResourceType::ContainerCluster
+        }
+        "aws_lb" | "aws_alb" | "aws_elb" | "azurerm_lb" | "azurerm_application_gateway" => {
+            ResourceType::Network
+        }
+        _ => return None,
+    };
+    let mut spec = ResourceSpec::new(rt, provider);
+    let id = if aws {
+        let arn = text(attrs, "arn").map(String::from).or_else(|| {
+            // Buckets' ARNs are derivable; other types without one are keyed by id.
+            (ty == "aws_s3_bucket")
+                .then(|| text(attrs, "bucket").map(|b| format!("arn:aws:s3:::{b}")))
+                .flatten()
+        });
+        arn.or_else(|| text(attrs, "id").map(String::from))?
+    } else {
+        text(attrs, "id")?.to_ascii_lowercase()
+    };
+    spec.region = if aws {
+        aws_region(attrs)
+    } else {
+        azure_region(attrs)
+    }
+    .map(crate::inventory::kinds::spanned);
+    spec.tags = tags(attrs);
+    spec.account = if aws {
+        id.split(':')
+            .nth(4)
+            .filter(|a| !a.is_empty())
+            .map(String::from)
+    } else {
+        id.split('/').nth(2).map(String::from)
+    };
+    match ty {
+        "aws_instance" => {
+            spec.instance_type = text(attrs, "instance_type").map(String::from);
+            if let Some(gb) =
+                nested(attrs, "root_block_device", "volume_size").and_then(|v| v.as_f64())
+            {
+                let class = nested(attrs, "root_block_device", "volume_type")
+                    .and_then(|v| v.as_str().map(storage_class))
+                    .unwrap_or(StorageClass::Ssd);
+                spec.storage.push(StorageSpec {
+                    class,
+                    size_gb: gb,
+                    replication: None,
+                });
+            }
+            if text(attrs, "instance_state") == Some("stopped") {
+                spec.hours = Some(crate::inventory::kinds::spanned(0.0));
+            }
+        }
+        "aws_db_instance" | "aws_rds_cluster_instance" => {
+            spec.instance_type = text(attrs, "instance_class").map(String::from);
+            if let Some(gb) = num(attrs, "allocated_storage").filter(|g| *g > 0.0) {
+                spec.storage.push(StorageSpec {
+                    class: storage_class(text(attrs, "storage_type").unwrap_or("gp2")),
+                    size_gb: gb,
+                    replication: attrs
+                        .get("multi_az")
+                        .and_then(Value::as_bool)
+                        .filter(|m| *m)
+                        .map(|_| 2),
+                });
+            }
+            spec.encrypted = attrs.get("storage_encrypted").and_then(Value::as_bool);
+        }
+        "aws_ebs_volume" => {
+            if let Some(gb) = num(attrs, "size") {
+                spec.storage.push(StorageSpec {
+                    class: storage_class(text(attrs, "type").unwrap_or("gp3")),
+                    size_gb: gb,
+                    replication: None,
+                });
+            }
+            spec.encrypted = attrs.get("encrypted").and_then(Value::as_bool);
+        }
+        "aws_lambda_function" => {
+            spec.memory_gb = num(attrs, "memory_size").map(|mb| mb / 1024.0);
+        }
+        "aws_eks_node_group" => {
+            spec.instance_type = attrs
+                .get("instance_types")
+                .and_then(Value::as_array)
+                .and_then(|a| a.first())
+                .and_then(Value::as_str)
+                .map(String::from);
+            spec.count = nested(attrs, "scaling_config", "desired_size")
+                .and_then(|v| v.as_u64())
+                .map(|n| crate::inventory::kinds::spanned(n as u32));
+        }
+        "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" => {
+            spec.instance_type = text(attrs, "size").map(String::from);
+            if let Some(gb) = nested(attrs, "os_disk", "disk_size_gb").and_then(|v| v.as_f64()) {
+                spec.storage.push(StorageSpec {
+                    class: storage_class(
+                        nested(attrs, "os_disk", "storage_account_type")
+                            .and_then(|v| v.as_str().map(String::from))
+                            .as_deref()
+                            .unwrap_or("Premium_LRS"),
+                    ),
+                    size_gb: gb,
+                    replication: None,
+                });
+            }
+        }
+        "azurerm_virtual_machine" => {
+            spec.instance_type = text(attrs, "vm_size").map(String::from);
+        }
+        "azurerm_managed_disk" => {
+            if let Some(gb) = num(attrs, "disk_size_gb") {
+                spec.storage.push(StorageSpec {
+                    class: storage_class(
+                        text(attrs, "storage_account_type").unwrap_or("Premium_LRS"),
+                    ),
+                    size_gb: gb,
+                    replication: None,
+                });
+            }
+        }
+        "azurerm_mssql_database" => {
+            if let Some(gb) = num(attrs, "max_size_gb") {
+                spec.storage.push(StorageSpec {
+                    class: StorageClass::Ssd,
+                    size_gb: gb,
+                    replication: None,
+                });
+            }
+        }
+        "azurerm_kubernetes_cluster" => {
+            spec.instance_type = nested(attrs, "default_node_pool", "vm_size")
+                .and_then(|v| v.as_str().map(String::from));
+            spec.count = nested(attrs, "default_node_pool", "node_count")
+                .and_then(|v| v.as_u64())
+                .map(|n| crate::inventory::kinds::spanned(n as u32));
+        }
+        _ => {}
+    }
+    let name = spec
+        .tags
+        .get("Name")
+        .cloned()
+        .or_else(|| text(attrs, "name").map(String::from))
+        .or_else(|| text(attrs, "bucket").map(String::from))
+        .or_else(|| text(attrs, "function_name").map(String::from))
+        .or_else(|| text(attrs, "identifier").map(String::from))
+        .unwrap_or_else(|| crate::model::mapping::id_name(&id).to_string());
+    spec.external_id = Some(id.clone());
+    Some(Found {
+        id,
+        name,
+        spec,
+        source: String::new(),
+        origin: String::new(),
+        depends_on: Vec::new(),
+    })
+}

@@ -1,0 +1,143 @@
+//! `estate sources`: what each collected source found, how it merged with
+//! the inventory, and what it left out — so nothing is dropped unseen.
+
+use serde::Serialize;
+
+use crate::collect::Merged;
+use crate::collect::terraform::State;
+use crate::inventory::kinds::Provider;
+use crate::inventory::{Kind, Spec};
+use crate::model::Model;
+
+#[derive(Debug, Serialize)]
+pub struct SourceSummary {
+    pub path: String,
+    pub files: usize,
+    pub resources: usize,
+    /// Managed types Estate does not map: type → instances.
+    pub unmapped_types: Vec<(String, usize)>,
+    pub data_sources: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Sources<'a> {
+    pub terraform: Vec<SourceSummary>,
+    pub merged: &'a Merged,
+    /// Cloud resources in the inventory with an `external_id` that no
+    /// Terraform state has: not managed as code (or managed elsewhere).
+    pub declared_not_in_state: Vec<String>,
+    /// Cloud resources in the inventory with no `external_id` (cannot be matched).
+    pub declared_without_id: usize,
+}
+
+pub fn summarise<'a>(
+    model: &Model,
+    paths: &[std::path::PathBuf],
+    states: &[State],
+    merged: &'a Merged,
+) -> Sources<'a> {
+    let terraform = paths
+        .iter()
+        .zip(states)
+        .map(|(p, s)| SourceSummary {
+            path: p.display().to_string(),
+            files: s.files.len(),
+            resources: s.resources,
+            unmapped_types: s
+                .unmapped_types
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+            data_sources: s.data_sources,
+        })
+        .collect();
+    let mut declared_not_in_state = Vec::new();
+    let mut declared_without_id = 0;
+    for idx in model.nodes_of(Kind::Resource) {
+        let n = model.node(idx);
+        let Some(Spec::Resource(r)) = &n.spec else {
+            continue;
+        };
+        if n.provenance.source != "inventory"
+            || !matches!(r.provider, Provider::Aws | Provider::Azure | Provider::Gcp)
+        {
+            continue;
+        }
+        let found = n
+            .annotations
+            .get("estate.io/found-by")
+            .is_some_and(|s| s.split(", ").any(|x| x == "terraform"));
+        match (&r.external_id, found) {
+            (None, _) => declared_without_id += 1,
+            (Some(_), false) => declared_not_in_state.push(n.id.clone()),
+            (Some(_), true) => {}
+        }
+    }
+    Sources {
+        terraform,
+        merged,
+        declared_not_in_state,
+        declared_without_id,
+    }
+}
+
+pub fn render_table(s: &Sources<'_>) -> String {
+    let mut out = String::new();
+    if s.terraform.is_empty() {
+        out.push_str(
+            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`).\n",
+        );
+        return out;
+    }
+    let mut t = super::table(&[
+        "Terraform state",
+        "Files",
+        "Resources",
+        "Left out (type ×n)",
+        "Data sources",
+    ]);
+    for x in &s.terraform {
+        t.add_row(vec![
+            x.path.clone(),
+            x.files.to_string(),
+            x.resources.to_string(),
+            x.unmapped_types
+                .iter()
+                .map(|(k, v)| format!("{k} ×{v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            x.data_sources.to_string(),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    let m = s.merged;
+    out.push_str(&format!(
+        "Merged: {} declared in the inventory (matched by external_id or name), {} new, {} seen by two sources; {} new resource(s) no Mapping rule attaches to a system{}\n",
+        m.declared,
+        m.added,
+        m.seen_twice,
+        m.unmapped.len(),
+        if m.unmapped.is_empty() { "" } else { ":" }
+    ));
+    for u in &m.unmapped {
+        out.push_str(&format!("  {u}\n"));
+    }
+    out.push_str(&format!(
+        "Declared cloud resources in no state: {} with an external_id{}",
+        s.declared_not_in_state.len(),
+        if s.declared_not_in_state.is_empty() {
+            ""
+        } else {
+            ":"
+        }
+    ));
+    out.push('\n');
+    for d in &s.declared_not_in_state {
+        out.push_str(&format!("  {d}\n"));
+    }
+    out.push_str(&format!(
+        "{} declared cloud resource(s) have no external_id and cannot be matched\n",
+        s.declared_without_id
+    ));
+    out
+}
