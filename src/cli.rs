@@ -90,6 +90,13 @@ pub enum PlanAction {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// A Terraform plan (`terraform show -json plan.out`): monthly carbon and cost change, resource by resource
+    Terraform {
+        /// The plan in JSON
+        plan: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: RoadmapFormat,
+    },
     /// Roadmaps: each phase's actions applied in turn, with the trajectory of spend and carbon, one-off costs, payback and warnings; two or more compared side by side
     Roadmap {
         /// Roadmap names (none: the only one, or all of them compared)

@@ -458,6 +458,31 @@ pub fn run(cli: Cli) -> Result<u8> {
                         Format::Table => print(&plan::waves::render_table(&w, &settings.currency)),
                     }
                 }
+                PlanAction::Terraform { plan, format } => {
+                    let ledger = assessed
+                        .spend
+                        .as_ref()
+                        .and_then(|s| s.currencies.get(&settings.currency));
+                    let rates = plan::terraform::rates(model, ledger, settings.period);
+                    let p = match plan::terraform::assess(
+                        &plan,
+                        &assessed.factors,
+                        settings.period,
+                        &settings.currency,
+                        &rates,
+                    ) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            return Ok(BAD_INPUT);
+                        }
+                    };
+                    match format {
+                        RoadmapFormat::Json => print_json(&serde_json::to_value(&p)?),
+                        RoadmapFormat::Table => print(&plan::terraform::render_table(&p)),
+                        RoadmapFormat::Markdown => print(&plan::terraform::render_markdown(&p)),
+                    }
+                }
                 PlanAction::Roadmap {
                     names,
                     no_policies,

@@ -2,8 +2,7 @@
 //! benchmarking the carbon engine at scale.
 
 use estate::inventory::kinds::{Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec};
-use estate::inventory::{Kind, Spec};
-use estate::model::{Model, Node, Provenance};
+use estate::model::{Model, Node};
 use serde_saphyr::{Location, Spanned};
 
 fn spanned<T>(v: T) -> Spanned<T> {
@@ -61,19 +60,7 @@ pub fn model(n: usize, seed: u64) -> Model {
         }];
         spec.network_gb = Some(f64::from(rng.u32(..100)));
         let name = format!("r{i}");
-        m.add_node(Node {
-            id: format!("resource:{name}"),
-            kind: Kind::Resource,
-            name: name.clone(),
-            title: None,
-            description: None,
-            tags: Vec::new(),
-            labels: Default::default(),
-            annotations: Default::default(),
-            provenance: Provenance::default(),
-            spec: Some(Spec::Resource(Box::new(spec))),
-            time: None,
-        });
+        m.add_node(Node::resource(format!("resource:{name}"), name, spec, ""));
     }
     m
 }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::inventory::kinds::{Provider, ResourceSpec};
 use crate::inventory::{Kind, Spec};
 use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
-use crate::model::{Edge, EdgeKind, Model, Node, Provenance};
+use crate::model::{Edge, EdgeKind, Model, Node};
 
 /// A resource a collector found.
 #[derive(Clone, Debug)]
@@ -130,22 +130,9 @@ pub fn merge(model: &mut Model, found: Vec<Found>) -> Merged {
         let mut annotations = indexmap::IndexMap::new();
         annotations.insert("estate.io/found-by".to_string(), f.source.clone());
         annotations.insert("estate.io/found-at".to_string(), f.origin.clone());
-        let idx = model.add_node(Node {
-            id: f.id.clone(),
-            kind: Kind::Resource,
-            name: f.name.clone(),
-            title: None,
-            description: None,
-            tags: Vec::new(),
-            labels: indexmap::IndexMap::new(),
-            annotations,
-            provenance: Provenance {
-                source: f.source.clone(),
-                ..Provenance::default()
-            },
-            spec: Some(Spec::Resource(Box::new(f.spec))),
-            time: None,
-        });
+        let mut node = Node::resource(f.id.clone(), f.name.clone(), f.spec, &f.source);
+        node.annotations = annotations;
+        let idx = model.add_node(node);
         m.added += 1;
         if let (Some(region), false) = (region, provider == Provider::OnPrem) {
             let r = crate::model::build::region_node(model, provider, &region);

@@ -25,6 +25,8 @@ pub struct State {
     pub unmapped_types: BTreeMap<String, usize>,
     /// Data sources and other non-managed entries skipped.
     pub data_sources: usize,
+    /// `.json` files in a state folder that are not state.
+    pub skipped: Vec<PathBuf>,
     /// Resources mapped (kept when `found` has been handed on).
     pub resources: usize,
     pub files: Vec<PathBuf>,
@@ -64,6 +66,12 @@ pub fn read_state(path: &Path) -> Result<State, String> {
         let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
         let v: Value = serde_json::from_str(&text).map_err(|e| json_error(&f, &e))?;
         let version = v.get("version").and_then(Value::as_u64);
+        // In a folder, a `.json` file that is not state (a plan, say) is listed, not read.
+        let named_state = f.extension().is_some_and(|e| e == "tfstate") || f == path;
+        if version != Some(4) && !named_state {
+            state.skipped.push(f);
+            continue;
+        }
         if version != Some(4) {
             return Err(format!(
                 "{}:1:1: expected Terraform state format version 4 (`\"version\": 4`), found {}",

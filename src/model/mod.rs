@@ -154,6 +154,31 @@ pub struct Node {
 }
 
 impl Node {
+    /// A resource node with nothing but its spec (collected, planned, generated).
+    pub fn resource(
+        id: String,
+        name: String,
+        spec: crate::inventory::kinds::ResourceSpec,
+        source: &str,
+    ) -> Node {
+        Node {
+            id,
+            kind: Kind::Resource,
+            name,
+            title: None,
+            description: None,
+            tags: Vec::new(),
+            labels: IndexMap::new(),
+            annotations: IndexMap::new(),
+            provenance: Provenance {
+                source: source.to_string(),
+                ..Provenance::default()
+            },
+            spec: Some(Spec::Resource(Box::new(spec))),
+            time: None,
+        }
+    }
+
     pub fn display_name(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.name)
     }

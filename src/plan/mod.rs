@@ -6,4 +6,5 @@
 pub mod portfolio;
 pub mod roadmap;
 pub mod snapshot;
+pub mod terraform;
 pub mod waves;

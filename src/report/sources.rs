@@ -17,6 +17,8 @@ pub struct SourceSummary {
     /// Managed types Estate does not map: type → instances.
     pub unmapped_types: Vec<(String, usize)>,
     pub data_sources: usize,
+    /// JSON files in the folder that are not Terraform state.
+    pub not_state: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -49,6 +51,7 @@ pub fn summarise<'a>(
                 .map(|(k, v)| (k.clone(), *v))
                 .collect(),
             data_sources: s.data_sources,
+            not_state: s.skipped.iter().map(|p| p.display().to_string()).collect(),
         })
         .collect();
     let mut declared_not_in_state = Vec::new();
@@ -110,6 +113,11 @@ pub fn render_table(s: &Sources<'_>) -> String {
         ]);
     }
     out.push_str(&format!("{t}\n"));
+    for x in &s.terraform {
+        for f in &x.not_state {
+            out.push_str(&format!("Not Terraform state, not read: {f}\n"));
+        }
+    }
     let m = s.merged;
     out.push_str(&format!(
         "Merged: {} declared in the inventory (matched by external_id or name), {} new, {} seen by two sources; {} new resource(s) no Mapping rule attaches to a system{}\n",

@@ -13,6 +13,7 @@ mod report;
 mod roadmap;
 mod snapshot;
 mod spend;
+mod terraform;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

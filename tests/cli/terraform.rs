@@ -1,0 +1,135 @@
+//! Terraform state merged into the model (`estate sources`, `estate show`)
+//! and `estate plan terraform` on the sample's plan.
+
+use super::{estate, json, root, run, sample};
+
+#[test]
+fn state_merges_onto_declared_resources_and_adds_the_rest_mapped() {
+    let r = sample(&["sources", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = json(&r);
+    let tf = &s["terraform"][0];
+    assert_eq!(tf["files"], 2);
+    assert_eq!(tf["resources"], 9);
+    assert_eq!(tf["data_sources"], 1);
+    let left: Vec<&str> = tf["unmapped_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        left,
+        [
+            "aws_nat_gateway",
+            "aws_security_group",
+            "azurerm_network_interface"
+        ]
+    );
+    // 7 are declared (3 by external_id, 4 by name), 2 are new; all mapped.
+    assert_eq!(s["merged"]["declared"], 7);
+    assert_eq!(s["merged"]["added"], 2);
+    assert_eq!(s["merged"]["unmapped"], serde_json::json!([]));
+    assert!(
+        s["declared_not_in_state"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == "resource:cobalt-edge-01")
+    );
+    // The bastion, declared by name, now carries its ARN and who found it.
+    let b = json(&sample(&[
+        "show",
+        "resource:digital-bastion",
+        "--format",
+        "json",
+    ]));
+    let text = b.to_string();
+    assert!(text.contains("arn:aws:ec2:eu-west-2:318452906174:instance/i-0d2412a3744428a50"));
+    assert!(text.contains("terraform"), "{text}");
+    // The node group is new, in its region, and runs the digital platform (Mapping rule).
+    let ng = sample(&[
+        "show",
+        "arn:aws:eks:eu-west-2:318452906174:nodegroup/eks-digital-prod/general/5ac9b1e2-7f40-8d61-2c3a-0e9d4b7f1a26",
+    ]);
+    assert_eq!(ng.code, 0, "{}", ng.stderr);
+    assert!(ng.stdout.contains("system:digital-platform"));
+    assert!(ng.stdout.contains("region:aws:eu-west-2"));
+}
+
+#[test]
+fn a_broken_state_file_is_located_and_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("estate.yaml"),
+        format!(
+            "inventory: {}\nsources:\n  - terraform: broken.tfstate\n",
+            root().join("tests/fixtures/hostile/inventory").display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.tfstate"),
+        "{\"version\": 4,\n \"resources\": [\n  {\"mode\": \"managed\",,}\n ]}\n",
+    )
+    .unwrap();
+    let r = run(estate().current_dir(dir.path()).arg("summary"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("broken.tfstate:3:"), "{}", r.stderr);
+    std::fs::write(dir.path().join("broken.tfstate"), "{\"version\": 3}").unwrap();
+    let r = run(estate().current_dir(dir.path()).arg("summary"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("format version 4"), "{}", r.stderr);
+}
+
+#[test]
+fn a_plan_is_priced_resource_by_resource() {
+    let r = sample(&[
+        "plan",
+        "terraform",
+        "exports/terraform-plans/digital-platform.plan.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = json(&r);
+    let changes = p["changes"].as_array().unwrap();
+    let by = |addr: &str| {
+        changes
+            .iter()
+            .find(|c| c["address"] == addr)
+            .unwrap_or_else(|| panic!("no change {addr}"))
+    };
+    assert_eq!(changes.len(), 4);
+    assert_eq!(p["unchanged"], 1);
+    assert_eq!(p["unmapped_types"]["aws_security_group"], 1);
+    // Three nodes to five: carbon after is 5/3 of before.
+    let ng = by("module.eks_prod.aws_eks_node_group.general");
+    let (b, a) = (
+        ng["co2e_before_kg"]["central"].as_f64().unwrap(),
+        ng["co2e_after_kg"]["central"].as_f64().unwrap(),
+    );
+    assert!(b > 0.0 && (a / b - 5.0 / 3.0).abs() < 1e-9, "{a} / {b}");
+    let cost: rust_decimal::Decimal = ng["cost_delta"].as_str().unwrap().parse().unwrap();
+    assert!(cost > rust_decimal::Decimal::ZERO);
+    // A deletion takes its carbon away; an unknown rate is said, not guessed.
+    let sftp = by("aws_instance.sftp");
+    assert_eq!(sftp["action"], "delete");
+    assert!(sftp["co2e_delta_kg"]["central"].as_f64().unwrap() < 0.0);
+    let rds = by("module.rds_prod.aws_db_instance.main");
+    assert_eq!(rds["action"], "replace");
+    assert!(rds["cost_delta"].is_null());
+    assert_eq!(p["priced"], 2);
+    let md = sample(&[
+        "plan",
+        "terraform",
+        "exports/terraform-plans/digital-platform.plan.json",
+        "--format",
+        "markdown",
+    ]);
+    assert!(md.stdout.starts_with("### Carbon and cost of this plan"));
+    assert!(md.stdout.contains("| `aws_instance.sftp` | delete |"));
+    let bad = sample(&["plan", "terraform", "estate.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("estate.yaml:1:"), "{}", bad.stderr);
+}
