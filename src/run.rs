@@ -69,10 +69,10 @@ pub fn run(cli: Cli) -> Result<u8> {
                 color: out.color,
                 quiet: true,
             };
-            let Some((states, merged)) = collected(&settings, &mut model, &quiet) else {
+            let Some(c) = collected(&settings, &mut model, &quiet) else {
                 return Ok(BAD_INPUT);
             };
-            let r = report::sources::summarise(&model, &settings.terraform, &states, &merged);
+            let r = report::sources::summarise(&model, &settings, &c.states, &c.exports, &c.merged);
             match format {
                 Format::Json => print_json(&serde_json::to_value(&r)?),
                 Format::Table => print(&report::sources::render_table(&r)),
@@ -1283,14 +1283,7 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
 
 /// Read the collected sources estate.yaml names and merge them into the
 /// model; `None` after printing why not.
-fn collected(
-    settings: &Settings,
-    model: &mut Model,
-    out: &Output,
-) -> Option<(
-    Vec<crate::collect::terraform::State>,
-    crate::collect::Merged,
-)> {
+fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Collected> {
     let mut states = Vec::new();
     let mut found = Vec::new();
     for path in &settings.terraform {
@@ -1318,14 +1311,40 @@ fn collected(
             }
         }
     }
-    let merged = crate::collect::merge(model, found);
+    let mut covered = std::collections::BTreeSet::new();
+    let mut exports = Vec::new();
+    for path in &settings.aws {
+        match crate::collect::aws::read_export(path) {
+            Ok(mut ex) => {
+                found.append(&mut ex.found);
+                covered.extend(ex.covered.iter().cloned());
+                exports.push(ex);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        }
+    }
+    let merged = crate::collect::merge(model, found, &covered);
     if !merged.unmapped.is_empty() && !out.quiet {
         eprintln!(
             "note: {} collected resource(s) attach to no system (no Mapping rule matches); `estate sources` lists them",
             merged.unmapped.len()
         );
     }
-    Some((states, merged))
+    Some(Collected {
+        states,
+        exports,
+        merged,
+    })
+}
+
+/// What the collected sources held and how they merged.
+struct Collected {
+    states: Vec<crate::collect::terraform::State>,
+    exports: Vec<crate::collect::aws::Export>,
+    merged: crate::collect::Merged,
 }
 
 /// Settings from estate.yaml and the flags; `None` after printing why not.

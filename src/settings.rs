@@ -45,7 +45,7 @@ pub struct EstateFile {
     #[serde(default)]
     pub policies: crate::assess::policy::pack::Settings,
     /// Collected sources read on every run: `- terraform: PATH` (a state
-    /// file or a folder of them).
+    /// file or a folder of them), `- aws: PATH` (AWS CLI output).
     #[serde(default)]
     pub sources: Vec<SourceInput>,
 }
@@ -57,6 +57,9 @@ pub struct SourceInput {
     /// Terraform state: a `.tfstate` file or a folder of them.
     #[serde(default)]
     pub terraform: Option<PathBuf>,
+    /// AWS CLI output saved as `ACCOUNT/REGION/SERVICE-COMMAND.json`.
+    #[serde(default)]
+    pub aws: Option<PathBuf>,
 }
 
 /// A reporting period, both ends included.
@@ -116,6 +119,8 @@ pub struct Settings {
     pub policies: crate::assess::policy::pack::Settings,
     /// Terraform state files or folders, resolved.
     pub terraform: Vec<PathBuf>,
+    /// AWS CLI export folders, resolved.
+    pub aws: Vec<PathBuf>,
 }
 
 /// Flags that override estate.yaml.
@@ -213,20 +218,28 @@ impl Settings {
         let policies_dir = o
             .policies
             .unwrap_or_else(|| from_file(file.policies.dir.clone(), "policies"));
+        let resolve = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                display(&estate_dir.join(p))
+            }
+        };
         let terraform = file
             .sources
             .iter()
             .filter_map(|s| s.terraform.as_ref())
-            .map(|p| {
-                if p.is_absolute() {
-                    p.clone()
-                } else {
-                    display(&estate_dir.join(p))
-                }
-            })
+            .map(resolve)
+            .collect();
+        let aws = file
+            .sources
+            .iter()
+            .filter_map(|s| s.aws.as_ref())
+            .map(resolve)
             .collect();
         Ok(Settings {
             terraform,
+            aws,
             policies_dir,
             policies: file.policies,
             billing,

@@ -10,6 +10,7 @@
 //! the Mapping rules — and one no rule attaches is kept and reported as
 //! unmapped, never dropped.
 
+pub mod aws;
 pub mod billing;
 pub mod terraform;
 
@@ -35,6 +36,10 @@ pub struct Found {
     pub origin: String,
     /// What the source says it depends on (Terraform addresses).
     pub depends_on: Vec<String>,
+    /// Facts outside the spec (state, platform, engine), shown on the node.
+    pub annotations: indexmap::IndexMap<String, String>,
+    /// The canonical id of the machine a volume is attached to.
+    pub attached_to: Option<String>,
 }
 
 /// What merging found resources did.
@@ -50,10 +55,40 @@ pub struct Merged {
     pub seen_twice: usize,
     /// New resources no Mapping rule attaches to a system.
     pub unmapped: Vec<String>,
+    /// With both Terraform state and a live source: what differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<Drift>,
 }
 
-/// Put found resources into the model.
-pub fn merge(model: &mut Model, found: Vec<Found>) -> Merged {
+/// Terraform state against what a live source saw.
+#[derive(Debug, Default, Serialize)]
+pub struct Drift {
+    /// Live resources in no state: not managed as code.
+    pub unmanaged: Vec<String>,
+    /// In state, in an account and region the live source read, but not there.
+    pub gone: Vec<String>,
+    /// Found by both.
+    pub managed: usize,
+}
+
+/// The service part of an ARN (`ec2`, `rds`, `s3`), empty for other ids.
+pub fn arn_service(id: &str) -> &str {
+    if id.starts_with("arn:") {
+        id.split(':').nth(2).unwrap_or("")
+    } else {
+        ""
+    }
+}
+
+/// Put found resources into the model. `covered` is the (account, region,
+/// service) a live source read (region `global` for buckets): a Terraform
+/// resource there that no live source found is reported gone, and counted
+/// as not running.
+pub fn merge(
+    model: &mut Model,
+    found: Vec<Found>,
+    covered: &BTreeSet<(String, String, String)>,
+) -> Merged {
     let mut m = Merged::default();
     let mapper = Mapper::new(model);
     let mut by_external: HashMap<String, petgraph::stable_graph::NodeIndex> = HashMap::new();
@@ -72,11 +107,26 @@ pub fn merge(model: &mut Model, found: Vec<Found>) -> Merged {
             }
         }
     }
-    let mut seen: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut attachments: Vec<(String, String)> = Vec::new();
+    // Canonical id → (sources, (account, region), id as found).
+    type Seen = (BTreeSet<String>, (String, String), String);
+    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
     for f in found {
         *m.by_source.entry(f.source.clone()).or_default() += 1;
+        if let Some(machine) = &f.attached_to {
+            attachments.push((machine.clone(), f.id.clone()));
+        }
         let key = f.id.to_ascii_lowercase();
-        let sources = seen.entry(key.clone()).or_default();
+        let place = (
+            f.spec.account.clone().unwrap_or_default(),
+            f.spec
+                .region
+                .as_ref()
+                .map_or_else(|| "global".to_string(), |r| r.value.clone()),
+        );
+        let (sources, _, _) = seen
+            .entry(key.clone())
+            .or_insert_with(|| (BTreeSet::new(), place, f.id.clone()));
         let first = sources.is_empty();
         sources.insert(f.source.clone());
         let declared = by_external.get(&key).copied().or_else(|| {
@@ -127,7 +177,7 @@ pub fn merge(model: &mut Model, found: Vec<Found>) -> Merged {
             .map(|(s, _)| s.iter().map(|(id, _)| id.clone()).collect())
             .unwrap_or_default();
         let provider = f.spec.provider;
-        let mut annotations = indexmap::IndexMap::new();
+        let mut annotations = f.annotations.clone();
         annotations.insert("estate.io/found-by".to_string(), f.source.clone());
         annotations.insert("estate.io/found-at".to_string(), f.origin.clone());
         let mut node = Node::resource(f.id.clone(), f.name.clone(), f.spec, &f.source);
@@ -161,11 +211,75 @@ pub fn merge(model: &mut Model, found: Vec<Found>) -> Merged {
             }
         }
     }
+    // A machine runs on the volumes attached to it: they roll up to its systems.
+    let node_of = |model: &Model, id: &str| {
+        by_external
+            .get(&id.to_ascii_lowercase())
+            .copied()
+            .or_else(|| model.get(id))
+    };
+    for (machine, volume) in attachments {
+        if let (Some(a), Some(b)) = (node_of(model, &machine), node_of(model, &volume))
+            && !model
+                .graph
+                .edges_connecting(a, b)
+                .any(|e| e.weight().kind == EdgeKind::RunsOn)
+        {
+            model.graph.add_edge(
+                a,
+                b,
+                Edge {
+                    kind: EdgeKind::RunsOn,
+                    label: Some("attached".into()),
+                },
+            );
+            m.unmapped.retain(|u| !u.eq_ignore_ascii_case(&volume));
+        }
+    }
+    let live: Vec<&String> = m.by_source.keys().filter(|s| *s != "terraform").collect();
+    if m.by_source.contains_key("terraform") && !live.is_empty() {
+        let mut d = Drift::default();
+        for (sources, place, id) in seen.values() {
+            let tf = sources.contains("terraform");
+            match (tf, sources.len() > 1) {
+                (true, true) => d.managed += 1,
+                (false, _) => d.unmanaged.push(id.clone()),
+                (true, false) => {
+                    let service = arn_service(id).to_string();
+                    let here = (place.0.clone(), place.1.clone(), service.clone());
+                    let global = (place.0.clone(), "global".to_string(), service);
+                    if covered.contains(&here) || covered.contains(&global) {
+                        d.gone.push(id.clone());
+                    }
+                }
+            }
+        }
+        for id in &d.gone {
+            if let Some(idx) = model.get(id) {
+                let n = &mut model.graph[idx];
+                n.annotations.insert(
+                    "estate.io/drift".into(),
+                    "in Terraform state, not found live".into(),
+                );
+                if n.provenance.source == "terraform"
+                    && let Some(Spec::Resource(r)) = &mut n.spec
+                {
+                    r.hours = Some(crate::inventory::kinds::spanned(0.0));
+                }
+            }
+        }
+        m.drift = Some(d);
+    }
     m
 }
 
 /// Record on a node that a source found it too.
 fn note_source(node: &mut Node, f: &Found) {
+    for (k, v) in &f.annotations {
+        node.annotations
+            .entry(k.clone())
+            .or_insert_with(|| v.clone());
+    }
     let e = node
         .annotations
         .entry("estate.io/found-by".to_string())

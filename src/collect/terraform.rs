@@ -400,5 +400,7 @@ pub fn map(ty: &str, attrs: &Value) -> Option<Found> {
         source: String::new(),
         origin: String::new(),
         depends_on: Vec::new(),
+        annotations: Default::default(),
+        attached_to: None,
     })
 }

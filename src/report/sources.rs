@@ -22,8 +22,20 @@ pub struct SourceSummary {
 }
 
 #[derive(Debug, Serialize)]
+pub struct ExportSummary {
+    pub path: String,
+    pub files: usize,
+    pub resources: usize,
+    /// Account, region and service read (`global`: buckets).
+    pub covered: Vec<(String, String, String)>,
+    /// JSON files for commands Estate does not read.
+    pub not_read: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct Sources<'a> {
     pub terraform: Vec<SourceSummary>,
+    pub aws: Vec<ExportSummary>,
     pub merged: &'a Merged,
     /// Cloud resources in the inventory with an `external_id` that no
     /// Terraform state has: not managed as code (or managed elsewhere).
@@ -34,11 +46,25 @@ pub struct Sources<'a> {
 
 pub fn summarise<'a>(
     model: &Model,
-    paths: &[std::path::PathBuf],
+    settings: &crate::settings::Settings,
     states: &[State],
+    exports: &[crate::collect::aws::Export],
     merged: &'a Merged,
 ) -> Sources<'a> {
-    let terraform = paths
+    let aws = settings
+        .aws
+        .iter()
+        .zip(exports)
+        .map(|(p, e)| ExportSummary {
+            path: p.display().to_string(),
+            files: e.files,
+            resources: e.found_count,
+            covered: e.covered.iter().cloned().collect(),
+            not_read: e.skipped.iter().map(|p| p.display().to_string()).collect(),
+        })
+        .collect();
+    let terraform = settings
+        .terraform
         .iter()
         .zip(states)
         .map(|(p, s)| SourceSummary {
@@ -78,6 +104,7 @@ pub fn summarise<'a>(
     }
     Sources {
         terraform,
+        aws,
         merged,
         declared_not_in_state,
         declared_without_id,
@@ -86,11 +113,34 @@ pub fn summarise<'a>(
 
 pub fn render_table(s: &Sources<'_>) -> String {
     let mut out = String::new();
-    if s.terraform.is_empty() {
+    if s.terraform.is_empty() && s.aws.is_empty() {
         out.push_str(
-            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`).\n",
+            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`, `- aws: PATH`).\n",
         );
         return out;
+    }
+    if !s.aws.is_empty() {
+        let mut t = super::table(&[
+            "AWS export",
+            "Files",
+            "Resources",
+            "Accounts and regions",
+            "Not read",
+        ]);
+        for x in &s.aws {
+            t.add_row(vec![
+                x.path.clone(),
+                x.files.to_string(),
+                x.resources.to_string(),
+                x.covered
+                    .iter()
+                    .map(|(a, r, s)| format!("{a}/{r}/{s}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                x.not_read.join(", "),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
     }
     let mut t = super::table(&[
         "Terraform state",
@@ -129,6 +179,20 @@ pub fn render_table(s: &Sources<'_>) -> String {
     ));
     for u in &m.unmapped {
         out.push_str(&format!("  {u}\n"));
+    }
+    if let Some(d) = &m.drift {
+        out.push_str(&format!(
+            "Drift (Terraform state against what AWS shows): {} managed, {} live but in no state, {} in state but gone\n",
+            d.managed,
+            d.unmanaged.len(),
+            d.gone.len()
+        ));
+        for u in &d.unmanaged {
+            out.push_str(&format!("  unmanaged: {u}\n"));
+        }
+        for g in &d.gone {
+            out.push_str(&format!("  gone:      {g}\n"));
+        }
     }
     out.push_str(&format!(
         "Declared cloud resources in no state: {} with an external_id{}",

@@ -12,8 +12,8 @@ mod policies;
 mod report;
 mod roadmap;
 mod snapshot;
+mod sources;
 mod spend;
-mod terraform;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

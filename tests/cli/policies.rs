@@ -341,9 +341,13 @@ fn the_sample_estate_shows_its_known_untidiness_and_nothing_on_the_tidy_parts() 
         "{:?}",
         ids(&j, "capability-duplication")
     );
+    // The second comes from the AWS export: the SFTP gateway's volume.
     assert_eq!(
         ids(&j, "unencrypted-datastore"),
-        set(&["resource:nbc-old-website-backup"])
+        set(&[
+            "resource:nbc-old-website-backup",
+            "arn:aws:ec2:eu-west-2:318452906174:volume/vol-04b3596f10d5381d6",
+        ])
     );
     assert_eq!(
         ids(&j, "idle-compute"),

@@ -1,5 +1,6 @@
-//! Terraform state merged into the model (`estate sources`, `estate show`)
-//! and `estate plan terraform` on the sample's plan.
+//! Collected sources merged into the model — Terraform state, an AWS CLI
+//! export, the drift between them (`estate sources`, `estate show`) — and
+//! `estate plan terraform` on the sample's plan.
 
 use super::{estate, json, root, run, sample};
 
@@ -10,7 +11,7 @@ fn state_merges_onto_declared_resources_and_adds_the_rest_mapped() {
     let s = json(&r);
     let tf = &s["terraform"][0];
     assert_eq!(tf["files"], 2);
-    assert_eq!(tf["resources"], 9);
+    assert_eq!(tf["resources"], 10);
     assert_eq!(tf["data_sources"], 1);
     let left: Vec<&str> = tf["unmapped_types"]
         .as_array()
@@ -26,9 +27,13 @@ fn state_merges_onto_declared_resources_and_adds_the_rest_mapped() {
             "azurerm_network_interface"
         ]
     );
-    // 7 are declared (3 by external_id, 4 by name), 2 are new; all mapped.
-    assert_eq!(s["merged"]["declared"], 7);
-    assert_eq!(s["merged"]["added"], 2);
+    // With the AWS export: 14 are declared (by external_id or name), 5 are
+    // new, 5 seen by both; every new one is mapped (volumes through their machine).
+    assert_eq!(s["merged"]["by_source"]["terraform"], 10);
+    assert_eq!(s["merged"]["by_source"]["aws"], 14);
+    assert_eq!(s["merged"]["declared"], 14);
+    assert_eq!(s["merged"]["added"], 5);
+    assert_eq!(s["merged"]["seen_twice"], 5);
     assert_eq!(s["merged"]["unmapped"], serde_json::json!([]));
     assert!(
         s["declared_not_in_state"]
@@ -132,4 +137,82 @@ fn a_plan_is_priced_resource_by_resource() {
     let bad = sample(&["plan", "terraform", "estate.yaml"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("estate.yaml:1:"), "{}", bad.stderr);
+}
+
+#[test]
+fn an_aws_export_is_read_and_drift_against_state_is_reported() {
+    let s = json(&sample(&["sources", "--format", "json"]));
+    let aws = &s["aws"][0];
+    assert_eq!(aws["files"], 5);
+    assert_eq!(aws["resources"], 14);
+    assert!(
+        aws["not_read"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("ec2-describe-vpcs.json")
+    );
+    let d = &s["merged"]["drift"];
+    assert_eq!(d["managed"], 5);
+    let unmanaged: Vec<&str> = d["unmanaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert_eq!(unmanaged.len(), 9);
+    assert!(unmanaged.contains(&"arn:aws:rds:eu-west-2:318452906174:db:rds-grants-portal"));
+    // Only what a live source covered can be gone: the node group (EKS not exported) is not.
+    assert_eq!(
+        d["gone"],
+        serde_json::json!(["arn:aws:ec2:eu-west-2:318452906174:instance/i-0e5d7c9b1a3f24680"])
+    );
+    let gone = json(&sample(&[
+        "show",
+        "arn:aws:ec2:eu-west-2:318452906174:instance/i-0e5d7c9b1a3f24680",
+        "--format",
+        "json",
+    ]))
+    .to_string();
+    assert!(gone.contains("not found live"), "{gone}");
+    assert!(
+        gone.contains("\"hours\":0.0"),
+        "counted as not running: {gone}"
+    );
+    // An attached volume rolls up to its machine's system.
+    let vol = sample(&[
+        "show",
+        "arn:aws:ec2:eu-west-2:318452906174:volume/vol-01c197bf9c4fcf58c",
+    ]);
+    assert!(
+        vol.stdout.contains("system:digital-platform"),
+        "{}",
+        vol.stdout
+    );
+}
+
+#[test]
+fn a_broken_aws_export_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("aws/111122223333/eu-west-1");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(
+        dir.path().join("estate.yaml"),
+        format!(
+            "inventory: {}\nsources:\n  - aws: aws\n",
+            root().join("tests/fixtures/hostile/inventory").display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("ec2-describe-instances.json"),
+        "{\"Reservations\": [\n  {\"OwnerId\": 111122223333x}\n]}\n",
+    )
+    .unwrap();
+    let r = run(estate().current_dir(dir.path()).arg("summary"));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("ec2-describe-instances.json:2:"),
+        "{}",
+        r.stderr
+    );
 }

@@ -1,0 +1,333 @@
+//! AWS, offline: the JSON the AWS CLI prints, laid out as
+//! `ACCOUNT/REGION/SERVICE-COMMAND.json` (`318452906174/eu-west-2/ec2-describe-instances.json`;
+//! buckets, being global, at `ACCOUNT/s3api-list-buckets.json`), for
+//! estates where Estate cannot be given credentials.
+//!
+//! Read: EC2 instances (type, state, platform, launch time, tags, VPC,
+//! attached volumes), EBS volumes (type, size, attachment; unattached ones
+//! flagged), RDS instances (class, engine and version, storage, Multi-AZ),
+//! S3 buckets, Lambda functions (memory, architecture, runtime). Every
+//! resource gets its ARN as its canonical id. Each account and region read is
+//! recorded as covered, so Terraform state in a covered place that is not
+//! there can be reported as gone; a file that cannot be read is an error at
+//! its line and column. Files for other commands are listed, not read.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::Found;
+use crate::inventory::kinds::{
+    Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec, spanned,
+};
+
+/// What an export folder held.
+#[derive(Debug, Default)]
+pub struct Export {
+    pub found: Vec<Found>,
+    /// (account, region, service) read; region `global` for buckets.
+    pub covered: BTreeSet<(String, String, String)>,
+    /// JSON files for commands Estate does not read.
+    pub skipped: Vec<PathBuf>,
+    pub files: usize,
+    /// Resources found (kept when `found` has been handed on).
+    pub found_count: usize,
+}
+
+fn tags(list: Option<&Value>) -> indexmap::IndexMap<String, String> {
+    list.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| {
+                    Some((
+                        t.get("Key")?.as_str()?.to_string(),
+                        t.get("Value")?.as_str().unwrap_or("").to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str).filter(|x| !x.is_empty())
+}
+
+fn class(volume_type: &str) -> StorageClass {
+    match volume_type {
+        "st1" | "sc1" | "standard" => StorageClass::Hdd,
+        _ => StorageClass::Ssd,
+    }
+}
+
+fn found(id: String, name: String, mut spec: ResourceSpec, origin: &Path) -> Found {
+    spec.external_id = Some(id.clone());
+    Found {
+        id,
+        name,
+        spec,
+        source: "aws".into(),
+        origin: origin.display().to_string(),
+        depends_on: Vec::new(),
+        annotations: Default::default(),
+        attached_to: None,
+    }
+}
+
+/// Facts the API gives that are not part of a resource's spec, kept as annotations.
+fn note(f: &mut Found, pairs: &[(&str, Option<&str>)]) {
+    for (k, v) in pairs {
+        if let Some(v) = v {
+            f.annotations.insert((*k).to_string(), (*v).to_string());
+        }
+    }
+}
+
+fn base(rt: ResourceType, account: &str, region: Option<&str>) -> ResourceSpec {
+    let mut spec = ResourceSpec::new(rt, Provider::Aws);
+    spec.account = Some(account.to_string());
+    spec.region = region.map(|r| spanned(r.to_string()));
+    spec
+}
+
+/// Resources in one command's output.
+fn read_command(
+    command: &str,
+    v: &Value,
+    account: &str,
+    region: Option<&str>,
+    path: &Path,
+) -> Option<Vec<Found>> {
+    let r = region.unwrap_or("");
+    let mut out = Vec::new();
+    let arr = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    match command {
+        "ec2-describe-instances" => {
+            for res in arr("Reservations") {
+                let owner = s(&res, "OwnerId").unwrap_or(account).to_string();
+                for i in res
+                    .get("Instances")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let Some(iid) = s(i, "InstanceId") else {
+                        continue;
+                    };
+                    let mut spec = base(ResourceType::Compute, &owner, region);
+                    spec.instance_type = s(i, "InstanceType").map(String::from);
+                    spec.tags = tags(i.get("Tags"));
+                    let state = i.pointer("/State/Name").and_then(Value::as_str);
+                    if matches!(state, Some("stopped" | "terminated")) {
+                        spec.hours = Some(spanned(0.0));
+                    }
+                    let name = spec
+                        .tags
+                        .get("Name")
+                        .cloned()
+                        .unwrap_or_else(|| iid.to_string());
+                    let mut f = found(
+                        format!("arn:aws:ec2:{r}:{owner}:instance/{iid}"),
+                        name,
+                        spec,
+                        path,
+                    );
+                    note(
+                        &mut f,
+                        &[
+                            ("aws/state", state),
+                            ("aws/platform", s(i, "PlatformDetails")),
+                            ("aws/launch-time", s(i, "LaunchTime")),
+                            ("aws/vpc", s(i, "VpcId")),
+                            ("aws/subnet", s(i, "SubnetId")),
+                        ],
+                    );
+                    out.push(f);
+                }
+            }
+        }
+        "ec2-describe-volumes" => {
+            for vol in arr("Volumes") {
+                let Some(vid) = s(&vol, "VolumeId") else {
+                    continue;
+                };
+                let mut spec = base(ResourceType::Storage, account, region);
+                if let Some(gb) = vol.get("Size").and_then(Value::as_f64) {
+                    spec.storage.push(StorageSpec {
+                        class: class(s(&vol, "VolumeType").unwrap_or("gp3")),
+                        size_gb: gb,
+                        replication: None,
+                    });
+                }
+                spec.encrypted = vol.get("Encrypted").and_then(Value::as_bool);
+                let attached = vol
+                    .get("Attachments")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| !a.is_empty());
+                spec.attached = Some(attached);
+                spec.tags = tags(vol.get("Tags"));
+                let name = spec
+                    .tags
+                    .get("Name")
+                    .cloned()
+                    .unwrap_or_else(|| vid.to_string());
+                let mut f = found(
+                    format!("arn:aws:ec2:{r}:{account}:volume/{vid}"),
+                    name,
+                    spec,
+                    path,
+                );
+                f.attached_to = vol
+                    .pointer("/Attachments/0/InstanceId")
+                    .and_then(Value::as_str)
+                    .map(|i| format!("arn:aws:ec2:{r}:{account}:instance/{i}"));
+                out.push(f);
+            }
+        }
+        "rds-describe-db-instances" => {
+            for db in arr("DBInstances") {
+                let Some(ident) = s(&db, "DBInstanceIdentifier") else {
+                    continue;
+                };
+                let mut spec = base(ResourceType::Database, account, region);
+                spec.instance_type = s(&db, "DBInstanceClass").map(String::from);
+                if let Some(gb) = db.get("AllocatedStorage").and_then(Value::as_f64) {
+                    spec.storage.push(StorageSpec {
+                        class: class(s(&db, "StorageType").unwrap_or("gp3")),
+                        size_gb: gb,
+                        replication: db
+                            .get("MultiAZ")
+                            .and_then(Value::as_bool)
+                            .filter(|m| *m)
+                            .map(|_| 2),
+                    });
+                }
+                spec.encrypted = db.get("StorageEncrypted").and_then(Value::as_bool);
+                spec.tags = tags(db.get("TagList"));
+                let arn = s(&db, "DBInstanceArn")
+                    .map(String::from)
+                    .unwrap_or_else(|| format!("arn:aws:rds:{r}:{account}:db:{ident}"));
+                let mut f = found(arn, ident.to_string(), spec, path);
+                note(
+                    &mut f,
+                    &[
+                        ("aws/engine", s(&db, "Engine")),
+                        ("aws/engine-version", s(&db, "EngineVersion")),
+                    ],
+                );
+                out.push(f);
+            }
+        }
+        "s3api-list-buckets" => {
+            for b in arr("Buckets") {
+                let Some(name) = s(&b, "Name") else { continue };
+                let spec = base(ResourceType::Storage, account, s(&b, "BucketRegion"));
+                let mut f = found(format!("arn:aws:s3:::{name}"), name.to_string(), spec, path);
+                note(&mut f, &[("aws/created", s(&b, "CreationDate"))]);
+                out.push(f);
+            }
+        }
+        "lambda-list-functions" => {
+            for f in arr("Functions") {
+                let Some(name) = s(&f, "FunctionName") else {
+                    continue;
+                };
+                let mut spec = base(ResourceType::Function, account, region);
+                spec.memory_gb = f
+                    .get("MemorySize")
+                    .and_then(Value::as_f64)
+                    .map(|mb| mb / 1024.0);
+                spec.tags = tags(None);
+                let arn = s(&f, "FunctionArn")
+                    .map(String::from)
+                    .unwrap_or_else(|| format!("arn:aws:lambda:{r}:{account}:function:{name}"));
+                let mut x = found(arn, name.to_string(), spec, path);
+                note(
+                    &mut x,
+                    &[
+                        ("aws/runtime", s(&f, "Runtime")),
+                        (
+                            "aws/architecture",
+                            f.pointer("/Architectures/0").and_then(Value::as_str),
+                        ),
+                    ],
+                );
+                out.push(x);
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+/// Read an export folder.
+pub fn read_export(dir: &Path) -> Result<Export, String> {
+    let mut ex = Export::default();
+    let list = |d: &Path| -> Result<Vec<PathBuf>, String> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| format!("{}: {e}", d.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    for account_dir in list(dir)? {
+        if !account_dir.is_dir() {
+            continue;
+        }
+        let account = account_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        for entry in list(&account_dir)? {
+            let (region, files) = if entry.is_dir() {
+                let region = entry
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                (Some(region), list(&entry)?)
+            } else {
+                (None, vec![entry])
+            };
+            for f in files {
+                if f.extension().is_none_or(|e| e != "json") {
+                    continue;
+                }
+                let command = f
+                    .file_stem()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let text =
+                    std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+                let v: Value = serde_json::from_str(&text)
+                    .map_err(|e| format!("{}:{}:{}: {e}", f.display(), e.line(), e.column()))?;
+                match read_command(&command, &v, &account, region.as_deref(), &f) {
+                    Some(found) => {
+                        ex.files += 1;
+                        let service = command.split('-').next().unwrap_or("");
+                        ex.covered.insert((
+                            account.clone(),
+                            region.clone().unwrap_or_else(|| "global".into()),
+                            if service == "s3api" { "s3" } else { service }.to_string(),
+                        ));
+                        ex.found_count += found.len();
+                        ex.found.extend(found);
+                    }
+                    None => ex.skipped.push(f),
+                }
+            }
+        }
+    }
+    Ok(ex)
+}
