@@ -109,6 +109,37 @@ pub enum PlanAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum CollectSource {
+    /// AWS: EC2 instances and volumes, RDS, S3, Lambda, CloudWatch CPU, in every account and region asked for; written as ACCOUNT/REGION/*.json with coverage.json
+    Aws {
+        /// A named profile (default: the AWS CLI's credential chain)
+        #[arg(long)]
+        profile: Option<String>,
+        /// Regions, comma-separated (default: every region enabled for each account)
+        #[arg(long, value_delimiter = ',')]
+        regions: Vec<String>,
+        /// Other accounts, comma-separated, entered through --role
+        #[arg(long, value_delimiter = ',')]
+        accounts: Vec<String>,
+        /// Every active account of the AWS Organization, entered through --role
+        #[arg(long)]
+        organization: bool,
+        /// The role to assume in other accounts: a name, or an ARN with {account}
+        #[arg(long, default_value = "EstateReadOnly")]
+        role: String,
+        /// A custom endpoint URL (a test server)
+        #[arg(long, env = "ESTATE_AWS_ENDPOINT")]
+        endpoint: Option<String>,
+        /// At most this many account × region collections at once
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Where to write (default: OUT/collected/aws)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum RoadmapFormat {
     /// Tables for people
@@ -122,6 +153,11 @@ pub enum RoadmapFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Call a live API (read-only calls only) and store what it returns under out/collected/
+    Collect {
+        #[command(subcommand)]
+        source: CollectSource,
+    },
     /// The collected sources estate.yaml names (Terraform state): what each found, what merged with the inventory, what no rule maps, what is left out
     Sources {
         #[arg(long, value_enum, default_value_t)]

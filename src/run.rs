@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 use crate::assess::carbon;
 use crate::assess::policy;
 use crate::cli::{
-    CheckFormat, Cli, ColorChoice, Command, DataFormat, FactorsAction, Format, GraphFormat,
-    ImportSource, PlanAction, PoliciesAction, RoadmapFormat, SeverityArg, SpendView,
+    CheckFormat, Cli, CollectSource, ColorChoice, Command, DataFormat, FactorsAction, Format,
+    GraphFormat, ImportSource, PlanAction, PoliciesAction, RoadmapFormat, SeverityArg, SpendView,
 };
 use crate::diagnostic::{Diagnostics, Sources};
 use crate::inventory::{self, Kind, backstage};
@@ -56,6 +56,12 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(OK)
         }
         Command::Validate { dir, format } => validate(overrides(dir), format, &out),
+        Command::Collect { source } => {
+            let Some(settings) = settings(overrides(None), &out) else {
+                return Ok(BAD_INPUT);
+            };
+            collect(&settings, source, &out)
+        }
         Command::Sources { format } => {
             let Some(settings) = settings(overrides(None), &out) else {
                 return Ok(BAD_INPUT);
@@ -1279,6 +1285,74 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
         return Ok(None);
     }
     Ok(Some((settings, model)))
+}
+
+/// `estate collect SOURCE`: call the API, write what it returned, say what
+/// was covered; exit 1 when an account, region or service failed.
+fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u8> {
+    let CollectSource::Aws {
+        profile,
+        regions,
+        accounts,
+        organization,
+        role,
+        endpoint,
+        concurrency,
+        out: dir,
+    } = source;
+    let dir = dir.unwrap_or_else(|| settings.out.join("collected").join("aws"));
+    let opts = crate::collect::aws::live::Options {
+        profile,
+        regions,
+        accounts,
+        organization,
+        role,
+        endpoint,
+        period: (settings.period.start.0, settings.period.end.0),
+        out: dir.clone(),
+        concurrency,
+        quiet: out.quiet,
+    };
+    let cov = match crate::collect::aws::live::collect(&opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(BAD_INPUT);
+        }
+    };
+    let mut t = report::table(&["Account", "Via", "Status"]);
+    for a in &cov.accounts {
+        t.add_row(vec![
+            a.account.clone(),
+            a.via.clone(),
+            a.error.clone().unwrap_or_else(|| "ok".into()),
+        ]);
+    }
+    let mut s = report::table(&["Account", "Region", "Service", "Resources", "Status"]);
+    for x in &cov.services {
+        s.add_row(vec![
+            x.account.clone(),
+            x.region.clone(),
+            x.service.clone(),
+            x.resources.to_string(),
+            x.error.clone().unwrap_or_else(|| "ok".into()),
+        ]);
+    }
+    let listed = settings.aws.iter().any(|p| p == &dir);
+    print(&format!(
+        "{t}\n{s}\nWritten to {} ({} failure(s)); {}\n",
+        dir.display(),
+        cov.failures(),
+        if listed {
+            "estate.yaml reads it (`sources:`)".to_string()
+        } else {
+            format!(
+                "add `- aws: {}` to estate.yaml's `sources:` to use it",
+                dir.display()
+            )
+        }
+    ))?;
+    Ok(if cov.failures() > 0 { FINDINGS } else { OK })
 }
 
 /// Read the collected sources estate.yaml names and merge them into the

@@ -7,6 +7,7 @@ use std::process::Command;
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
 
+mod aws;
 mod carbon;
 mod policies;
 mod report;
@@ -51,6 +52,45 @@ pub fn run(cmd: &mut Command) -> Run {
 /// `estate ARGS` in the repository root (the sample estate).
 pub fn sample(args: &[&str]) -> Run {
     run(estate().current_dir(root()).args(args))
+}
+
+/// A local server the test started on 127.0.0.1, stopped when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `cmd` with a free port as its last argument (or as `port_arg`'s
+/// value) and wait until it accepts connections.
+pub fn serve_on_free_port(mut cmd: Command) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = cmd
+        .arg(port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the local server starts");
+    let server = Server { child, port };
+    let t = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "the local server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server
 }
 
 pub fn json(r: &Run) -> Value {

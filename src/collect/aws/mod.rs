@@ -6,13 +6,17 @@
 //! Read: EC2 instances (type, state, platform, launch time, tags, VPC,
 //! attached volumes), EBS volumes (type, size, attachment; unattached ones
 //! flagged), RDS instances (class, engine and version, storage, Multi-AZ),
-//! S3 buckets, Lambda functions (memory, architecture, runtime). Every
+//! S3 buckets, Lambda functions (memory, architecture, runtime), and the
+//! average CPU per instance and database (`cloudwatch-cpu-utilisation.json`,
+//! as `estate collect aws` writes it) as measured utilisation. Every
 //! resource gets its ARN as its canonical id. Each account and region read is
 //! recorded as covered, so Terraform state in a covered place that is not
 //! there can be reported as gone; a file that cannot be read is an error at
 //! its line and column. Files for other commands are listed, not read.
 
-use std::collections::BTreeSet;
+pub mod live;
+
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -300,6 +304,8 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
             } else {
                 (None, vec![entry])
             };
+            let first = ex.found.len();
+            let mut cpu: HashMap<String, f64> = HashMap::new();
             for f in files {
                 if f.extension().is_none_or(|e| e != "json") {
                     continue;
@@ -312,6 +318,18 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
                     std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
                 let v: Value = serde_json::from_str(&text)
                     .map_err(|e| format!("{}:{}:{}: {e}", f.display(), e.line(), e.column()))?;
+                // Average CPU per instance (what `estate collect aws` writes from CloudWatch).
+                if command == "cloudwatch-cpu-utilisation" {
+                    if let Some(m) = v.as_object() {
+                        for (id, x) in m {
+                            if let Some(avg) = x.get("Average").and_then(Value::as_f64) {
+                                cpu.insert(id.clone(), avg);
+                            }
+                        }
+                    }
+                    ex.files += 1;
+                    continue;
+                }
                 match read_command(&command, &v, &account, region.as_deref(), &f) {
                     Some(found) => {
                         ex.files += 1;
@@ -325,6 +343,13 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
                         ex.found.extend(found);
                     }
                     None => ex.skipped.push(f),
+                }
+            }
+            // Measured utilisation, by the instance id or database name the ARN ends with.
+            for found in &mut ex.found[first..] {
+                let key = found.id.rsplit([':', '/']).next().unwrap_or("");
+                if let Some(avg) = cpu.get(key) {
+                    found.spec.utilisation = Some(spanned((avg / 100.0).clamp(0.0, 1.0)));
                 }
             }
         }
