@@ -30,10 +30,10 @@ fn state_merges_onto_declared_resources_and_adds_the_rest_mapped() {
     // With the AWS export: 14 are declared (by external_id or name), 5 are
     // new, 5 seen by both; every new one is mapped (volumes through their machine).
     assert_eq!(s["merged"]["by_source"]["terraform"], 10);
-    assert_eq!(s["merged"]["by_source"]["aws"], 14);
+    assert_eq!(s["merged"]["by_source"]["aws"], 15);
     assert_eq!(s["merged"]["declared"], 14);
     assert_eq!(s["merged"]["added"], 5);
-    assert_eq!(s["merged"]["seen_twice"], 5);
+    assert_eq!(s["merged"]["seen_twice"], 6);
     assert_eq!(s["merged"]["unmapped"], serde_json::json!([]));
     assert!(
         s["declared_not_in_state"]
@@ -52,10 +52,11 @@ fn state_merges_onto_declared_resources_and_adds_the_rest_mapped() {
     let text = b.to_string();
     assert!(text.contains("arn:aws:ec2:eu-west-2:318452906174:instance/i-0d2412a3744428a50"));
     assert!(text.contains("terraform"), "{text}");
-    // The node group is new, in its region, and runs the digital platform (Mapping rule).
+    // The bastion's data volume is new (in no inventory), in its region, and
+    // runs the digital platform (its machine, and the Mapping rule).
     let ng = sample(&[
         "show",
-        "arn:aws:eks:eu-west-2:318452906174:nodegroup/eks-digital-prod/general/5ac9b1e2-7f40-8d61-2c3a-0e9d4b7f1a26",
+        "arn:aws:ec2:eu-west-2:318452906174:volume/vol-0589d5607c597d697",
     ]);
     assert_eq!(ng.code, 0, "{}", ng.stderr);
     assert!(ng.stdout.contains("system:digital-platform"));
@@ -144,7 +145,7 @@ fn an_aws_export_is_read_and_drift_against_state_is_reported() {
     let s = json(&sample(&["sources", "--format", "json"]));
     let aws = &s["aws"][0];
     assert_eq!(aws["files"], 5);
-    assert_eq!(aws["resources"], 14);
+    assert_eq!(aws["resources"], 15);
     assert!(
         aws["not_read"][0]
             .as_str()
@@ -152,7 +153,7 @@ fn an_aws_export_is_read_and_drift_against_state_is_reported() {
             .ends_with("ec2-describe-vpcs.json")
     );
     let d = &s["merged"]["drift"];
-    assert_eq!(d["managed"], 5);
+    assert_eq!(d["managed"], 6);
     let unmanaged: Vec<&str> = d["unmanaged"]
         .as_array()
         .unwrap()
@@ -161,7 +162,7 @@ fn an_aws_export_is_read_and_drift_against_state_is_reported() {
         .collect();
     assert_eq!(unmanaged.len(), 9);
     assert!(unmanaged.contains(&"arn:aws:rds:eu-west-2:318452906174:db:rds-grants-portal"));
-    // Only what a live source covered can be gone: the node group (EKS not exported) is not.
+    // Only what a live source covered can be gone: the EKS cluster (EKS not exported) is not.
     assert_eq!(
         d["gone"],
         serde_json::json!(["arn:aws:ec2:eu-west-2:318452906174:instance/i-0e5d7c9b1a3f24680"])

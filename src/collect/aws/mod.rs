@@ -6,7 +6,10 @@
 //! Read: EC2 instances (type, state, platform, launch time, tags, VPC,
 //! attached volumes), EBS volumes (type, size, attachment; unattached ones
 //! flagged), RDS instances (class, engine and version, storage, Multi-AZ),
-//! S3 buckets, Lambda functions (memory, architecture, runtime), and the
+//! S3 buckets, Lambda functions (memory, architecture, runtime), EKS
+//! clusters and node groups (`eks-describe-cluster-NAME.json`,
+//! `eks-describe-nodegroup-NAME.json`: type and desired size), ECS clusters,
+//! load balancers (scheme), and the
 //! average CPU per instance and database (`cloudwatch-cpu-utilisation.json`,
 //! as `estate collect aws` writes it) as measured utilisation. Every
 //! resource gets its ARN as its canonical id. Each account and region read is
@@ -265,9 +268,109 @@ fn read_command(
                 out.push(x);
             }
         }
+        "elbv2-describe-load-balancers" => {
+            for lb in arr("LoadBalancers") {
+                let Some(arn) = s(&lb, "LoadBalancerArn") else {
+                    continue;
+                };
+                let mut spec = base(ResourceType::Network, account, region);
+                spec.internet_facing = s(&lb, "Scheme").map(|x| x == "internet-facing");
+                let name = s(&lb, "LoadBalancerName").unwrap_or(arn).to_string();
+                let mut f = found(arn.to_string(), name, spec, path);
+                note(
+                    &mut f,
+                    &[("aws/type", s(&lb, "Type")), ("aws/vpc", s(&lb, "VpcId"))],
+                );
+                out.push(f);
+            }
+        }
+        "ecs-describe-clusters" => {
+            for c in v
+                .get("clusters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Some(arn) = s(c, "clusterArn") else {
+                    continue;
+                };
+                let spec = base(ResourceType::ContainerCluster, account, region);
+                let name = s(c, "clusterName").unwrap_or(arn).to_string();
+                let mut f = found(arn.to_string(), name, spec, path);
+                let services = c.get("activeServicesCount").map(Value::to_string);
+                note(
+                    &mut f,
+                    &[
+                        ("aws/status", s(c, "status")),
+                        ("aws/active-services", services.as_deref()),
+                    ],
+                );
+                out.push(f);
+            }
+        }
+        // One file per cluster or node group: `eks-describe-cluster-NAME.json`.
+        c if c.starts_with("eks-describe-cluster") => {
+            let Some(c) = v.get("cluster") else {
+                return Some(out);
+            };
+            let Some(arn) = s(c, "arn") else {
+                return Some(out);
+            };
+            let mut spec = base(ResourceType::ContainerCluster, account, region);
+            spec.tags = object_tags(c.get("tags"));
+            let name = s(c, "name").unwrap_or(arn).to_string();
+            let mut f = found(arn.to_string(), name, spec, path);
+            note(
+                &mut f,
+                &[
+                    ("aws/kubernetes-version", s(c, "version")),
+                    ("aws/status", s(c, "status")),
+                ],
+            );
+            out.push(f);
+        }
+        c if c.starts_with("eks-describe-nodegroup") => {
+            let Some(g) = v.get("nodegroup") else {
+                return Some(out);
+            };
+            let Some(arn) = s(g, "nodegroupArn") else {
+                return Some(out);
+            };
+            let mut spec = base(ResourceType::Compute, account, region);
+            spec.instance_type = g
+                .pointer("/instanceTypes/0")
+                .and_then(Value::as_str)
+                .map(String::from);
+            spec.count = g
+                .pointer("/scalingConfig/desiredSize")
+                .and_then(Value::as_u64)
+                .map(|n| spanned(n as u32));
+            spec.tags = object_tags(g.get("tags"));
+            let name = s(g, "nodegroupName").unwrap_or(arn).to_string();
+            let mut f = found(arn.to_string(), name, spec, path);
+            note(
+                &mut f,
+                &[
+                    ("aws/cluster", s(g, "clusterName")),
+                    ("aws/capacity-type", s(g, "capacityType")),
+                ],
+            );
+            out.push(f);
+        }
         _ => return None,
     }
     Some(out)
+}
+
+/// Tags as a JSON object (`{"app": "crm"}`, as EKS returns them).
+fn object_tags(v: Option<&Value>) -> indexmap::IndexMap<String, String> {
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Read an export folder.
@@ -334,6 +437,11 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
                     Some(found) => {
                         ex.files += 1;
                         let service = command.split('-').next().unwrap_or("");
+                        let service = if service == "elbv2" {
+                            "elasticloadbalancing"
+                        } else {
+                            service
+                        };
                         ex.covered.insert((
                             account.clone(),
                             region.clone().unwrap_or_else(|| "global".into()),
@@ -355,4 +463,92 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
         }
     }
     Ok(ex)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_reads_into_resources_with_arns_and_coverage() {
+        let dir = tempfile::tempdir().unwrap();
+        let region = dir.path().join("111122223333/eu-west-2");
+        std::fs::create_dir_all(&region).unwrap();
+        let put = |name: &str, v: serde_json::Value| {
+            std::fs::write(region.join(name), v.to_string()).unwrap();
+        };
+        put(
+            "eks-describe-cluster-prod.json",
+            serde_json::json!({"cluster": {
+            "name": "prod", "arn": "arn:aws:eks:eu-west-2:111122223333:cluster/prod",
+            "version": "1.33", "tags": {"app": "web"}}}),
+        );
+        put(
+            "eks-describe-nodegroup-general.json",
+            serde_json::json!({"nodegroup": {
+            "nodegroupName": "general", "clusterName": "prod",
+            "nodegroupArn": "arn:aws:eks:eu-west-2:111122223333:nodegroup/prod/general/1a",
+            "instanceTypes": ["m6g.large"], "scalingConfig": {"desiredSize": 4}}}),
+        );
+        put(
+            "elbv2-describe-load-balancers.json",
+            serde_json::json!({"LoadBalancers": [{
+            "LoadBalancerArn": "arn:aws:elasticloadbalancing:eu-west-2:111122223333:loadbalancer/app/web/50dc6c",
+            "LoadBalancerName": "web", "Scheme": "internet-facing", "Type": "application"}]}),
+        );
+        put(
+            "ecs-describe-clusters.json",
+            serde_json::json!({"clusters": [{
+            "clusterArn": "arn:aws:ecs:eu-west-2:111122223333:cluster/jobs", "clusterName": "jobs",
+            "status": "ACTIVE", "activeServicesCount": 3}]}),
+        );
+        put(
+            "ec2-describe-instances.json",
+            serde_json::json!({"Reservations": [{"OwnerId": "111122223333",
+            "Instances": [{"InstanceId": "i-1", "InstanceType": "m5.large", "State": {"Name": "running"}}]}]}),
+        );
+        put(
+            "cloudwatch-cpu-utilisation.json",
+            serde_json::json!({"i-1": {"Average": 42.0, "Datapoints": 12}}),
+        );
+        put("iam-list-roles.json", serde_json::json!({"Roles": []}));
+        let ex = read_export(dir.path()).unwrap();
+        let by = |id: &str| {
+            ex.found
+                .iter()
+                .find(|f| f.id == id)
+                .unwrap_or_else(|| panic!("{id}"))
+        };
+        let ng = by("arn:aws:eks:eu-west-2:111122223333:nodegroup/prod/general/1a");
+        assert_eq!(ng.spec.instance_type.as_deref(), Some("m6g.large"));
+        assert_eq!(ng.spec.count.as_ref().map(|c| c.value), Some(4));
+        assert_eq!(
+            ng.annotations.get("aws/cluster").map(String::as_str),
+            Some("prod")
+        );
+        let cluster = by("arn:aws:eks:eu-west-2:111122223333:cluster/prod");
+        assert_eq!(
+            cluster.spec.tags.get("app").map(String::as_str),
+            Some("web")
+        );
+        let lb =
+            by("arn:aws:elasticloadbalancing:eu-west-2:111122223333:loadbalancer/app/web/50dc6c");
+        assert_eq!(lb.spec.internet_facing, Some(true));
+        assert_eq!(lb.spec.resource_type, ResourceType::Network);
+        let ecs = by("arn:aws:ecs:eu-west-2:111122223333:cluster/jobs");
+        assert_eq!(
+            ecs.annotations
+                .get("aws/active-services")
+                .map(String::as_str),
+            Some("3")
+        );
+        let i = by("arn:aws:ec2:eu-west-2:111122223333:instance/i-1");
+        assert_eq!(i.spec.utilisation.as_ref().map(|u| u.value), Some(0.42));
+        let services: Vec<&str> = ex.covered.iter().map(|c| c.2.as_str()).collect();
+        for s in ["ec2", "ecs", "eks", "elasticloadbalancing"] {
+            assert!(services.contains(&s), "{services:?}");
+        }
+        assert_eq!(ex.skipped.len(), 1, "iam-list-roles is listed, not read");
+        assert_eq!(ex.found.len(), 5);
+    }
 }
