@@ -168,6 +168,13 @@ fn a_seeded_account_is_collected_read_only_and_reads_back_into_the_model() {
     assert_eq!(count("eu-west-2", "rds"), Some(1));
     assert_eq!(count("eu-west-2", "lambda"), Some(1));
     assert_eq!(count("global", "s3"), Some(2));
+    assert_eq!(
+        count("eu-west-2", "eks"),
+        Some(2),
+        "a cluster and its node group"
+    );
+    assert_eq!(count("eu-west-2", "ecs"), Some(1));
+    assert_eq!(count("eu-west-2", "elasticloadbalancing"), Some(1));
 
     // Read-only: every request moto received was a Describe, List or Get (or
     // STS identity and AssumeRole), and each is in the shipped IAM policy.
@@ -239,6 +246,18 @@ fn a_seeded_account_is_collected_read_only_and_reads_back_into_the_model() {
         .args(["show", &orphan, "--format", "json"])))
     .to_string();
     assert!(vol.contains("\"attached\":false"), "{vol}");
+    // The node group: its type and desired size, for the carbon engine.
+    let file = out
+        .join(account)
+        .join("eu-west-2/eks-describe-nodegroup-crm-k8s-general.json");
+    let ng: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let arn = ng["nodegroup"]["nodegroupArn"].as_str().unwrap();
+    let shown = json(&run(estate()
+        .current_dir(dir.path())
+        .args(["show", arn, "--format", "json"])))
+    .to_string();
+    assert!(shown.contains("\"instance_type\":\"m6g.large\""), "{shown}");
+    assert!(shown.contains("\"count\":3"), "{shown}");
 }
 
 #[test]

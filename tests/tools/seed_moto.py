@@ -72,6 +72,21 @@ with zipfile.ZipFile(buf, "w") as z:
 client("lambda").create_function(FunctionName="crm-webhook", Runtime="python3.12", Role=role, Handler="index.handler",
                                  Code={"ZipFile": buf.getvalue()}, MemorySize=512, Architectures=["arm64"])
 
+# An EKS cluster with a node group, an ECS cluster and an internet-facing load balancer.
+vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+subnets = [x["SubnetId"] for x in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]][:2]
+node_role = iam.create_role(RoleName="eks-nodes", AssumeRolePolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                            "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+eks = client("eks")
+eks.create_cluster(name="crm-k8s", roleArn=node_role, resourcesVpcConfig={"subnetIds": subnets},
+                   tags={"app": "crm"})
+eks.create_nodegroup(clusterName="crm-k8s", nodegroupName="general", subnets=subnets, nodeRole=node_role,
+                     instanceTypes=["m6g.large"], scalingConfig={"minSize": 1, "maxSize": 6, "desiredSize": 3},
+                     tags={"app": "crm"})
+client("ecs").create_cluster(clusterName="batch-jobs")
+client("elbv2").create_load_balancer(Name="crm-web", Subnets=subnets, Scheme="internet-facing", Type="application")
+
 cw = client("cloudwatch")
 start = dt.datetime(2025, 1, 1, 12, tzinfo=dt.timezone.utc)
 cpu = {"crm-app-01": 35.0, "crm-app-02": 12.0}

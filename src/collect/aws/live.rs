@@ -13,6 +13,8 @@
 //! run concurrently up to a bound, with the SDK's retries and throttling
 //! back-off; one account or region failing is recorded and the rest go on.
 //!
+//! Also EKS clusters and node groups, ECS clusters and load balancers.
+//!
 //! Read-only by construction: every call is a Describe, List or Get (and
 //! STS GetCallerIdentity/AssumeRole), each recorded in coverage.json under
 //! the IAM action it needs; `iam/aws-read-only.json` grants exactly those.
@@ -410,10 +412,41 @@ async fn region_services(
     done("rds", "rds-describe-db-instances", dbs);
     done("lambda", "lambda-list-functions", functions(cfg, ops).await);
     done(
+        "elasticloadbalancing",
+        "elbv2-describe-load-balancers",
+        load_balancers(cfg, ops).await,
+    );
+    done("ecs", "ecs-describe-clusters", ecs_clusters(cfg, ops).await);
+    done(
         "cloudwatch",
         "cloudwatch-cpu-utilisation",
         utilisation(cfg, ops, &ids, &db_ids, opts.period).await,
     );
+    match eks(cfg, ops).await {
+        Ok(files) => {
+            let n = files.len();
+            let mut error = None;
+            for (file, v) in files {
+                if let Err(e) = write(&dir.join(format!("{file}.json")), &v) {
+                    error = Some(e);
+                }
+            }
+            out.push(ServiceCoverage {
+                account: account.to_string(),
+                region: region.to_string(),
+                service: "eks".into(),
+                resources: n,
+                error,
+            });
+        }
+        Err(e) => out.push(ServiceCoverage {
+            account: account.to_string(),
+            region: region.to_string(),
+            service: "eks".into(),
+            resources: 0,
+            error: Some(e),
+        }),
+    }
     out
 }
 
@@ -608,4 +641,132 @@ async fn utilisation(
     }
     let n = out.len();
     Ok((Value::Object(out), n))
+}
+
+async fn load_balancers(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String> {
+    record(ops, "elasticloadbalancing:DescribeLoadBalancers");
+    let mut pages = aws_sdk_elasticloadbalancingv2::Client::new(cfg)
+        .describe_load_balancers()
+        .into_paginator()
+        .send();
+    let mut list = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| err_text(&e))?;
+        for lb in page.load_balancers() {
+            list.push(json!({
+                "LoadBalancerArn": lb.load_balancer_arn(),
+                "LoadBalancerName": lb.load_balancer_name(),
+                "Scheme": lb.scheme().map(|s| s.as_str()),
+                "Type": lb.r#type().map(|t| t.as_str()),
+                "VpcId": lb.vpc_id(),
+            }));
+        }
+    }
+    let n = list.len();
+    Ok((json!({ "LoadBalancers": list }), n))
+}
+
+async fn ecs_clusters(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String> {
+    let client = aws_sdk_ecs::Client::new(cfg);
+    record(ops, "ecs:ListClusters");
+    let mut arns = Vec::new();
+    let mut pages = client.list_clusters().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        arns.extend(
+            page.map_err(|e| err_text(&e))?
+                .cluster_arns()
+                .iter()
+                .cloned(),
+        );
+    }
+    let mut list = Vec::new();
+    // DescribeClusters takes at most 100 clusters a call.
+    for chunk in arns.chunks(100) {
+        record(ops, "ecs:DescribeClusters");
+        let out = client
+            .describe_clusters()
+            .set_clusters(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| err_text(&e))?;
+        for c in out.clusters() {
+            list.push(json!({
+                "clusterArn": c.cluster_arn(),
+                "clusterName": c.cluster_name(),
+                "status": c.status(),
+                "activeServicesCount": c.active_services_count(),
+                "runningTasksCount": c.running_tasks_count(),
+            }));
+        }
+    }
+    let n = list.len();
+    Ok((json!({ "clusters": list }), n))
+}
+
+/// EKS clusters and their node groups, one file each (as `aws eks describe-*` prints).
+async fn eks(cfg: &SdkConfig, ops: &Ops) -> Result<Vec<(String, Value)>, String> {
+    let client = aws_sdk_eks::Client::new(cfg);
+    record(ops, "eks:ListClusters");
+    let mut names = Vec::new();
+    let mut pages = client.list_clusters().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        names.extend(page.map_err(|e| err_text(&e))?.clusters().iter().cloned());
+    }
+    let mut files = Vec::new();
+    for name in names {
+        record(ops, "eks:DescribeCluster");
+        let c = client
+            .describe_cluster()
+            .name(&name)
+            .send()
+            .await
+            .map_err(|e| err_text(&e))?;
+        if let Some(c) = c.cluster() {
+            files.push((
+                format!("eks-describe-cluster-{name}"),
+                json!({"cluster": {
+                    "name": c.name(),
+                    "arn": c.arn(),
+                    "version": c.version(),
+                    "status": c.status().map(|s| s.as_str()),
+                    "tags": c.tags(),
+                }}),
+            ));
+        }
+        record(ops, "eks:ListNodegroups");
+        let mut groups = Vec::new();
+        let mut pages = client
+            .list_nodegroups()
+            .cluster_name(&name)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            groups.extend(page.map_err(|e| err_text(&e))?.nodegroups().iter().cloned());
+        }
+        for g in groups {
+            record(ops, "eks:DescribeNodegroup");
+            let out = client
+                .describe_nodegroup()
+                .cluster_name(&name)
+                .nodegroup_name(&g)
+                .send()
+                .await
+                .map_err(|e| err_text(&e))?;
+            if let Some(n) = out.nodegroup() {
+                files.push((
+                    format!("eks-describe-nodegroup-{name}-{g}"),
+                    json!({"nodegroup": {
+                        "nodegroupName": n.nodegroup_name(),
+                        "nodegroupArn": n.nodegroup_arn(),
+                        "clusterName": n.cluster_name(),
+                        "instanceTypes": n.instance_types(),
+                        "scalingConfig": {"desiredSize": n.scaling_config().and_then(|s| s.desired_size())},
+                        "capacityType": n.capacity_type().map(|c| c.as_str()),
+                        "tags": n.tags(),
+                    }}),
+                ));
+            }
+        }
+    }
+    Ok(files)
 }
