@@ -1400,7 +1400,12 @@ fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Col
             }
         }
     }
-    let merged = crate::collect::merge(model, found, &covered);
+    // Nothing collected: no need to index every resource and compile the mapping rules.
+    let merged = if found.is_empty() {
+        crate::collect::Merged::default()
+    } else {
+        crate::collect::merge(model, found, &covered)
+    };
     if !merged.unmapped.is_empty() && !out.quiet {
         eprintln!(
             "note: {} collected resource(s) attach to no system (no Mapping rule matches); `estate sources` lists them",

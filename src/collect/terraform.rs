@@ -102,7 +102,9 @@ pub fn read_state(path: &Path) -> Result<State, String> {
                 .into_iter()
                 .flatten()
             {
+                // An instance with no attributes cannot be mapped: counted with its type.
                 let Some(attrs) = inst.get("attributes") else {
+                    *state.unmapped_types.entry(ty.to_string()).or_default() += 1;
                     continue;
                 };
                 let key = match inst.get("index_key") {

@@ -616,7 +616,7 @@ impl<'a> State<'a> {
 
     /// Capabilities left with no system in service, or whose only other
     /// system is not live yet, when these systems go.
-    fn check_capabilities(&mut self, systems: &[NodeIndex], verb: &str, into: Option<NodeIndex>) {
+    fn check_capabilities(&mut self, systems: &[NodeIndex], verb: &str) {
         let ids: HashSet<NodeIndex> = systems.iter().copied().collect();
         let mut caps: BTreeSet<NodeIndex> = BTreeSet::new();
         for &s in systems {
@@ -631,7 +631,6 @@ impl<'a> State<'a> {
                 .neighbours(c, Direction::Incoming, &[EdgeKind::Supports])
                 .into_iter()
                 .filter(|o| !ids.contains(o) && self.model.node(*o).kind == Kind::System)
-                .chain(into)
                 .collect();
             let (ready, pending): (Vec<NodeIndex>, Vec<NodeIndex>) =
                 others.iter().partition(|o| self.in_service(**o).is_ok());
@@ -692,7 +691,7 @@ impl<'a> State<'a> {
             ActionKind::Retire => {
                 let systems = self.systems_of(a);
                 self.check_dependents(&systems, "retiring");
-                self.check_capabilities(&systems, "retiring", None);
+                self.check_capabilities(&systems, "retiring");
                 self.remove_systems(&systems);
                 let resources: Vec<NodeIndex> = a
                     .resources
@@ -1864,6 +1863,16 @@ spec:
         l
     }
 
+    fn base<'a>(m: &'a Model, f: &'a FactorSet, l: Option<&'a Ledger>) -> Baseline<'a> {
+        Baseline {
+            model: m,
+            factors: f,
+            period: year(),
+            currency: "GBP",
+            ledger: l,
+        }
+    }
+
     fn action(model: &Model, i: usize) -> Action {
         declared(model)[0].2.phases[0].actions[i].clone()
     }
@@ -1871,13 +1880,7 @@ spec:
     #[test]
     fn a_retirement_removes_exactly_its_own_spend_and_carbon_and_nothing_shared() {
         let (m, f, l) = (model(), factors(), ledger());
-        let base = Baseline {
-            model: &m,
-            factors: &f,
-            period: year(),
-            currency: "GBP",
-            ledger: Some(&l),
-        };
+        let base = base(&m, &f, Some(&l));
         let mut s = State::new(&base);
         let (before, est) = s.point();
         assert_eq!(before.spend, Decimal::from(217));
@@ -1914,13 +1917,7 @@ spec:
     #[test]
     fn a_consolidation_keeps_the_survivors_dependencies_and_takes_on_the_others() {
         let (m, f) = (model(), factors());
-        let base = Baseline {
-            model: &m,
-            factors: &f,
-            period: year(),
-            currency: "GBP",
-            ledger: None,
-        };
+        let base = base(&m, &f, None);
         let mut s = State::new(&base);
         s.date = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
         s.apply(&action(&m, 1));
@@ -1947,13 +1944,7 @@ spec:
     #[test]
     fn a_migration_changes_operational_emissions_by_the_ratio_of_grid_factors() {
         let (m, f) = (model(), factors());
-        let base = Baseline {
-            model: &m,
-            factors: &f,
-            period: year(),
-            currency: "GBP",
-            ledger: None,
-        };
+        let base = base(&m, &f, None);
         let op = |est: &carbon::Estimate| {
             est.items
                 .iter()

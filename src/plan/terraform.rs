@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::FromPrimitive;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -276,24 +276,10 @@ fn kg(v: f64) -> String {
 }
 
 fn money(currency: &str, d: Option<Decimal>) -> String {
-    match d {
-        None => "–".into(),
-        Some(d) => {
-            let v = d.to_f64().unwrap_or(0.0);
-            format!(
-                "{}{}{}",
-                if v > 0.0 {
-                    "+"
-                } else if v < 0.0 {
-                    "-"
-                } else {
-                    ""
-                },
-                crate::report::site::symbol(currency),
-                crate::report::site::thousands(v.abs(), 2)
-            )
-        }
-    }
+    d.map_or_else(
+        || "–".into(),
+        |d| crate::report::money(currency, d, 2, true),
+    )
 }
 
 fn headline(p: &PlanDelta) -> String {

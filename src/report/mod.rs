@@ -15,6 +15,24 @@ pub mod spend;
 pub mod summary;
 pub mod svg;
 
+/// An amount in a currency rounded to `dp` places for people: `£1,234`,
+/// `-£56`; with `signed`, a positive amount shows `+`. (JSON keeps exact decimals.)
+pub fn money(currency: &str, d: rust_decimal::Decimal, dp: usize, signed: bool) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    let v = d.to_f64().unwrap_or(0.0);
+    let shown = (v.abs() * 10f64.powi(dp as i32)).round() > 0.0;
+    let sign = match (v < 0.0 && shown, signed && v > 0.0 && shown) {
+        (true, _) => "-",
+        (false, true) => "+",
+        _ => "",
+    };
+    format!(
+        "{sign}{}{}",
+        site::symbol(currency),
+        site::thousands(v.abs(), dp)
+    )
+}
+
 /// Text for XML, SVG and HTML: `& < > " '` escaped, and the control
 /// characters XML 1.0 cannot carry left out.
 pub fn escape(s: &str) -> String {

@@ -4,26 +4,16 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::site::{co2, symbol, thousands};
+use super::site::{co2, thousands};
 use crate::assess::carbon::Range;
 use crate::plan::roadmap::Outcome;
 
 fn money(currency: &str, d: Decimal) -> String {
-    let v = d.to_f64().unwrap_or(0.0);
-    format!(
-        "{}{}{}",
-        if v < -0.5 { "-" } else { "" },
-        symbol(currency),
-        thousands(v.abs(), 0)
-    )
+    super::money(currency, d, 0, false)
 }
 
 fn signed_money(currency: &str, d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", money(currency, d))
-    } else {
-        money(currency, d)
-    }
+    super::money(currency, d, 0, true)
 }
 
 fn range_t(r: Range) -> String {

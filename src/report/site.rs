@@ -1027,10 +1027,10 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
         let mut c = base.clone();
         c.insert("root", "");
         c.insert("page", "roadmap");
-        let (list, rtables) = roadmap_context(i.roadmaps, &f);
+        let (list, rtables) = roadmap_context(i.roadmaps, i.currency, &f);
         c.insert("roadmaps", &list);
         if i.roadmaps.len() > 1 {
-            let cmp = roadmap_comparison(i.roadmaps, &f);
+            let cmp = roadmap_comparison(i.roadmaps, i.currency);
             c.insert("comparison", &cmp);
             tables.push(cmp);
         }
@@ -1573,21 +1573,16 @@ fn range_text(r: crate::assess::carbon::Range) -> String {
 }
 
 /// Each roadmap's headline, charts and tables (also exported as CSV).
-fn roadmap_context(all: &[crate::plan::roadmap::Outcome], f: &Fmt) -> (Vec<Value>, Vec<Table>) {
+fn roadmap_context(
+    all: &[crate::plan::roadmap::Outcome],
+    currency: &str,
+    f: &Fmt,
+) -> (Vec<Value>, Vec<Table>) {
     use crate::report::svg;
     let mut list = Vec::new();
     let mut tables = Vec::new();
-    let money = |d: Decimal| f.money(d.to_f64().unwrap_or(0.0));
-    let signed = |d: Decimal| {
-        let v = d.to_f64().unwrap_or(0.0);
-        if v > 0.5 {
-            format!("+{}", f.money(v))
-        } else if v < -0.5 {
-            format!("-{}", f.money(-v))
-        } else {
-            f.money(0.0)
-        }
-    };
+    let money = |d: Decimal| super::money(currency, d, 0, false);
+    let signed = |d: Decimal| super::money(currency, d, 0, true);
     for o in all {
         let key = file_name(&o.name);
         let labels: Vec<String> = o.trajectory.iter().map(|q| q.quarter.clone()).collect();
@@ -1818,15 +1813,8 @@ fn roadmap_context(all: &[crate::plan::roadmap::Outcome], f: &Fmt) -> (Vec<Value
 }
 
 /// Roadmaps side by side.
-fn roadmap_comparison(all: &[crate::plan::roadmap::Outcome], f: &Fmt) -> Table {
-    let money = |d: Decimal| {
-        let v = d.to_f64().unwrap_or(0.0);
-        if v < -0.5 {
-            format!("-{}", f.money(-v))
-        } else {
-            f.money(v)
-        }
-    };
+fn roadmap_comparison(all: &[crate::plan::roadmap::Outcome], currency: &str) -> Table {
+    let money = |d: Decimal| super::money(currency, d, 0, false);
     let mut cols = vec!["".to_string()];
     cols.extend(all.iter().map(|o| o.title.clone()));
     let cols_ref: Vec<&str> = cols.iter().map(String::as_str).collect();

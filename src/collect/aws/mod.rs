@@ -35,7 +35,7 @@ pub struct Export {
     pub found: Vec<Found>,
     /// (account, region, service) read; region `global` for buckets.
     pub covered: BTreeSet<(String, String, String)>,
-    /// JSON files for commands Estate does not read.
+    /// Files not read: not JSON, or for commands Estate does not read.
     pub skipped: Vec<PathBuf>,
     pub files: usize,
     /// Resources found (kept when `found` has been handed on).
@@ -411,6 +411,7 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
             let mut cpu: HashMap<String, f64> = HashMap::new();
             for f in files {
                 if f.extension().is_none_or(|e| e != "json") {
+                    ex.skipped.push(f);
                     continue;
                 }
                 let command = f
