@@ -134,6 +134,10 @@ pub enum CollectSource {
         /// At most this many account × region collections at once
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Also read Cost Explorer's monthly cost per account and service from
+        /// the caller's (payer) account (AWS charges USD 0.01 a request)
+        #[arg(long)]
+        cost_explorer: bool,
         /// Where to write (default: OUT/collected/aws)
         #[arg(long)]
         out: Option<PathBuf>,

@@ -1298,6 +1298,7 @@ fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u
         role,
         endpoint,
         concurrency,
+        cost_explorer,
         out: dir,
     } = source;
     let dir = dir.unwrap_or_else(|| settings.out.join("collected").join("aws"));
@@ -1311,6 +1312,7 @@ fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u
         period: (settings.period.start.0, settings.period.end.0),
         out: dir.clone(),
         concurrency,
+        cost_explorer,
         quiet: out.quiet,
     };
     let cov = match crate::collect::aws::live::collect(&opts) {
@@ -1352,6 +1354,13 @@ fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u
             )
         }
     ))?;
+    if cost_explorer {
+        print(&format!(
+            "Cost Explorer's results are a billing input: list `{}` under `billing:` (a FOCUS export for AWS in the same run supersedes them)\n",
+            dir.join(crate::collect::aws::live::COST_FILE.replace("ce-", "ACCOUNT/ce-"))
+                .display()
+        ))?;
+    }
     Ok(if cov.failures() > 0 { FINDINGS } else { OK })
 }
 

@@ -40,6 +40,9 @@ pub struct Found {
     pub annotations: indexmap::IndexMap<String, String>,
     /// The canonical id of the machine a volume is attached to.
     pub attached_to: Option<String>,
+    /// The canonical id of the group whose capacity this machine is (an EKS
+    /// node group, else its cluster).
+    pub member_of: Option<String>,
 }
 
 /// What merging found resources did.
@@ -55,6 +58,9 @@ pub struct Merged {
     pub seen_twice: usize,
     /// New resources no Mapping rule attaches to a system.
     pub unmapped: Vec<String>,
+    /// Groups (EKS node groups, clusters) whose instances were found: their
+    /// own capacity is counted on the instances, not twice.
+    pub groups_with_instances: usize,
     /// With both Terraform state and a live source: what differs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drift: Option<Drift>,
@@ -107,14 +113,23 @@ pub fn merge(
             }
         }
     }
-    let mut attachments: Vec<(String, String)> = Vec::new();
+    // (runs on, what it runs on, why): machine → volume, node group → instance.
+    let mut attachments: Vec<(String, String, &str)> = Vec::new();
     // Canonical id → (sources, (account, region), id as found).
     type Seen = (BTreeSet<String>, (String, String), String);
     let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
     for f in found {
         *m.by_source.entry(f.source.clone()).or_default() += 1;
         if let Some(machine) = &f.attached_to {
-            attachments.push((machine.clone(), f.id.clone()));
+            attachments.push((machine.clone(), f.id.clone(), "attached"));
+        }
+        if let Some(group) = &f.member_of {
+            let why = if arn_service(group) == "rds" {
+                "cluster-member"
+            } else {
+                "node-group"
+            };
+            attachments.push((group.clone(), f.id.clone(), why));
         }
         let key = f.id.to_ascii_lowercase();
         let place = (
@@ -211,29 +226,57 @@ pub fn merge(
             }
         }
     }
-    // A machine runs on the volumes attached to it: they roll up to its systems.
+    // A machine runs on the volumes attached to it, a node group on its
+    // instances: they roll up to its systems.
     let node_of = |model: &Model, id: &str| {
         by_external
             .get(&id.to_ascii_lowercase())
             .copied()
             .or_else(|| model.get(id))
+            .or_else(|| {
+                by_name
+                    .get(&(Provider::Aws, id_name(id).to_string()))
+                    .copied()
+            })
     };
-    for (machine, volume) in attachments {
-        if let (Some(a), Some(b)) = (node_of(model, &machine), node_of(model, &volume))
-            && !model
-                .graph
-                .edges_connecting(a, b)
-                .any(|e| e.weight().kind == EdgeKind::RunsOn)
+    let mut members: BTreeMap<petgraph::stable_graph::NodeIndex, usize> = BTreeMap::new();
+    for (machine, part, why) in attachments {
+        let (Some(a), Some(b)) = (node_of(model, &machine), node_of(model, &part)) else {
+            continue;
+        };
+        if why != "attached" {
+            *members.entry(a).or_default() += 1;
+        }
+        if !model
+            .graph
+            .edges_connecting(a, b)
+            .any(|e| e.weight().kind == EdgeKind::RunsOn)
         {
             model.graph.add_edge(
                 a,
                 b,
                 Edge {
                     kind: EdgeKind::RunsOn,
-                    label: Some("attached".into()),
+                    label: Some(why.into()),
                 },
             );
-            m.unmapped.retain(|u| !u.eq_ignore_ascii_case(&volume));
+            m.unmapped.retain(|u| !u.eq_ignore_ascii_case(&part));
+        }
+    }
+    // A group whose instances were found: they are its capacity, so its own
+    // (type × desired size) is not counted a second time.
+    for (group, n) in members {
+        let node = &mut model.graph[group];
+        if let Some(Spec::Resource(r)) = &mut node.spec
+            && r.instance_type.is_some()
+        {
+            let desired = r.count.as_ref().map_or(1, |c| c.value);
+            r.count = Some(crate::inventory::kinds::spanned(0));
+            node.annotations.insert(
+                "estate.io/capacity".into(),
+                format!("counted on its {n} instance(s) found live (desired size {desired})"),
+            );
+            m.groups_with_instances += 1;
         }
     }
     let live: Vec<&String> = m.by_source.keys().filter(|s| *s != "terraform").collect();

@@ -404,5 +404,6 @@ pub fn map(ty: &str, attrs: &Value) -> Option<Found> {
         depends_on: Vec::new(),
         annotations: Default::default(),
         attached_to: None,
+        member_of: None,
     })
 }

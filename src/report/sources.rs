@@ -180,6 +180,12 @@ pub fn render_table(s: &Sources<'_>) -> String {
     for u in &m.unmapped {
         out.push_str(&format!("  {u}\n"));
     }
+    if m.groups_with_instances > 0 {
+        out.push_str(&format!(
+            "Node groups and clusters whose instances were found: {} (their own capacity is counted on the instances, not twice)\n",
+            m.groups_with_instances
+        ));
+    }
     if let Some(d) = &m.drift {
         out.push_str(&format!(
             "Drift (Terraform state against what AWS shows): {} managed, {} live but in no state, {} in state but gone\n",

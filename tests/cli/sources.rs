@@ -27,12 +27,14 @@ fn state_merges_onto_declared_resources_and_adds_the_rest_mapped() {
             "azurerm_network_interface"
         ]
     );
-    // With the AWS export: 14 are declared (by external_id or name), 5 are
-    // new, 5 seen by both; every new one is mapped (volumes through their machine).
+    // With the AWS export: 14 are declared (by external_id or name), 8 are
+    // new, 6 seen by both; every new one is mapped (volumes through their
+    // machine); the EKS cluster's three instances are its capacity.
     assert_eq!(s["merged"]["by_source"]["terraform"], 10);
-    assert_eq!(s["merged"]["by_source"]["aws"], 15);
+    assert_eq!(s["merged"]["by_source"]["aws"], 18);
     assert_eq!(s["merged"]["declared"], 14);
-    assert_eq!(s["merged"]["added"], 5);
+    assert_eq!(s["merged"]["added"], 8);
+    assert_eq!(s["merged"]["groups_with_instances"], 1);
     assert_eq!(s["merged"]["seen_twice"], 6);
     assert_eq!(s["merged"]["unmapped"], serde_json::json!([]));
     assert!(
@@ -144,8 +146,8 @@ fn a_plan_is_priced_resource_by_resource() {
 fn an_aws_export_is_read_and_drift_against_state_is_reported() {
     let s = json(&sample(&["sources", "--format", "json"]));
     let aws = &s["aws"][0];
-    assert_eq!(aws["files"], 5);
-    assert_eq!(aws["resources"], 15);
+    assert_eq!(aws["files"], 6);
+    assert_eq!(aws["resources"], 18);
     assert!(
         aws["not_read"][0]
             .as_str()
@@ -160,7 +162,7 @@ fn an_aws_export_is_read_and_drift_against_state_is_reported() {
         .iter()
         .map(|x| x.as_str().unwrap())
         .collect();
-    assert_eq!(unmanaged.len(), 9);
+    assert_eq!(unmanaged.len(), 12);
     assert!(unmanaged.contains(&"arn:aws:rds:eu-west-2:318452906174:db:rds-grants-portal"));
     // Only what a live source covered can be gone: the EKS cluster (EKS not exported) is not.
     assert_eq!(
@@ -179,6 +181,25 @@ fn an_aws_export_is_read_and_drift_against_state_is_reported() {
         gone.contains("\"hours\":0.0"),
         "counted as not running: {gone}"
     );
+    // The declared EKS cluster's capacity is its three instances found live,
+    // each at CloudWatch's 41 %, not counted a second time on the cluster.
+    let eks = json(&sample(&[
+        "show",
+        "resource:eks-digital-prod",
+        "--format",
+        "json",
+    ]))
+    .to_string();
+    assert!(eks.contains("\"count\":0"), "{eks}");
+    assert!(eks.contains("i-0a7e51c0d2b3e4f03"), "{eks}");
+    let node = json(&sample(&[
+        "show",
+        "arn:aws:ec2:eu-west-2:318452906174:instance/i-0a7e51c0d2b3e4f01",
+        "--format",
+        "json",
+    ]))
+    .to_string();
+    assert!(node.contains("\"utilisation\":0.41"), "{node}");
     // An attached volume rolls up to its machine's system.
     let vol = sample(&[
         "show",
@@ -215,5 +236,43 @@ fn a_broken_aws_export_is_located() {
         r.stderr.contains("ec2-describe-instances.json:2:"),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn cost_explorer_results_are_spend_unless_a_focus_export_has_the_same_money() {
+    let dir = tempfile::tempdir().unwrap();
+    let ce = dir.path().join("ce-get-cost-and-usage.json");
+    std::fs::write(
+        &ce,
+        r#"{"GroupDefinitions": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}, {"Type": "DIMENSION", "Key": "SERVICE"}],
+ "ResultsByTime": [{"TimePeriod": {"Start": "2025-03-01", "End": "2025-04-01"}, "Total": {}, "Estimated": false,
+  "Groups": [{"Keys": ["318452906174", "Amazon Elastic Compute Cloud - Compute"],
+              "Metrics": {"UnblendedCost": {"Amount": "1000.00", "Unit": "GBP"}}}]}]}"#,
+    )
+    .unwrap();
+    let ce = ce.to_str().unwrap();
+    let focus = "exports/billing/focus-2025.csv";
+    let totals = |args: &[&str]| {
+        let mut all = vec!["spend", "--format", "json"];
+        for a in args {
+            all.extend(["--billing", a]);
+        }
+        json(&sample(&all))
+    };
+    // Alone, it is spend, attributed by account and service.
+    let alone = totals(&[ce]);
+    assert_eq!(alone["totals"]["billed"], "1000.00", "{alone}");
+    assert_eq!(
+        alone["reconciliation"]["files"][0]["format"],
+        "cost-explorer"
+    );
+    // Beside the FOCUS export for AWS it is the same money: not counted twice.
+    let both = totals(&[focus, ce]);
+    let focus_only = totals(&[focus]);
+    assert_eq!(both["totals"], focus_only["totals"]);
+    assert_eq!(
+        both["reconciliation"]["files"][1]["by_currency"]["GBP"]["detailed_in_billing_export"]["billed"],
+        "1000.00"
     );
 }

@@ -499,6 +499,9 @@ pub fn assess(
                 billing::parquet::read(path, i, &mut |c| acc.visit(c, window))?
             }
             Format::Focus => billing::focus::read(path, i, &bar, |c| acc.visit(c, window))?,
+            Format::CostExplorer => {
+                billing::cost_explorer::read(path, i, |c| acc.visit(c, window))?
+            }
             Format::Ledger => {
                 let columns = input.columns.clone().unwrap_or_default();
                 let cur = input.currency.as_deref().unwrap_or(currency);
@@ -718,6 +721,12 @@ fn detect(path: &std::path::Path) -> Result<Format, String> {
     if is_parquet(path) {
         return Ok(Format::Focus);
     }
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return Ok(Format::CostExplorer);
+    }
     let r = billing::open(path, &indicatif::ProgressBar::hidden())
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(r);
@@ -925,6 +934,13 @@ impl<'a> Attributor<'a> {
         match format {
             Format::Focus => self.cloud(key),
             Format::Ledger => self.ledger(key),
+            // The same money as a FOCUS export for the provider in this run.
+            Format::CostExplorer => {
+                let mut o = self.cloud(key);
+                let provider = provider_of(&key.provider);
+                o.detailed_elsewhere = self.detailed.values().any(|p| Some(*p) == provider);
+                o
+            }
         }
     }
 

@@ -13,7 +13,11 @@
 //! run concurrently up to a bound, with the SDK's retries and throttling
 //! back-off; one account or region failing is recorded and the rest go on.
 //!
-//! Also EKS clusters and node groups, ECS clusters and load balancers.
+//! Also RDS clusters, EKS clusters and node groups, ECS clusters, load
+//! balancers, S3 bucket details (region, public-access block, encryption,
+//! size and objects from CloudWatch), CPU through GetMetricData (500 metrics
+//! a call), and Cost Explorer's monthly cost per linked account and service
+//! (`ce-get-cost-and-usage.json`, a billing input) from the caller's account.
 //!
 //! Read-only by construction: every call is a Describe, List or Get (and
 //! STS GetCallerIdentity/AssumeRole), each recorded in coverage.json under
@@ -47,6 +51,8 @@ pub struct Options {
     pub out: PathBuf,
     /// At most this many account × region tasks at once.
     pub concurrency: usize,
+    /// Read Cost Explorer (each request is charged).
+    pub cost_explorer: bool,
     pub quiet: bool,
 }
 
@@ -171,6 +177,19 @@ async fn assume(
     Ok((loader.load().await, arn))
 }
 
+/// The AWS partition a region is in.
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
 fn in_region(cfg: &SdkConfig, region: &str) -> SdkConfig {
     cfg.to_builder()
         .region(Region::new(region.to_string()))
@@ -259,10 +278,12 @@ async fn run(opts: &Options) -> Result<Coverage, String> {
                 .send()
                 .await
             {
+                // Regions of the caller's partition (a test server lists every partition's).
                 Ok(r) => r
                     .regions()
                     .iter()
                     .filter_map(|x| x.region_name().map(String::from))
+                    .filter(|x| partition(x) == partition(&home_region))
                     .collect(),
                 Err(e) => {
                     cov.services.push(ServiceCoverage {
@@ -281,19 +302,27 @@ async fn run(opts: &Options) -> Result<Coverage, String> {
         for r in regions {
             tasks.push((account.clone(), r.clone(), in_region(cfg, &r)));
         }
-        // Buckets are listed once per account.
-        let (n, error) = match buckets(&in_region(cfg, &home_region), opts, &ops).await {
+        // Buckets (global) are listed once per account, in the account's task list.
+        tasks.push((account.clone(), GLOBAL.into(), in_region(cfg, &home_region)));
+    }
+    // Cost Explorer, once, in the caller's account: the payer sees every linked account.
+    if opts.cost_explorer {
+        let (n, error) = match cost_and_usage(&configs[0].1, opts, &ops).await {
             Ok(v) => {
-                let n = v["Buckets"].as_array().map_or(0, Vec::len);
-                let written = write(&opts.out.join(account).join("s3api-list-buckets.json"), &v);
+                let n = v["ResultsByTime"].as_array().map_or(0, |p| {
+                    p.iter()
+                        .map(|x| x["Groups"].as_array().map_or(0, Vec::len))
+                        .sum()
+                });
+                let written = write(&opts.out.join(&me).join(COST_FILE), &v);
                 (n, written.err())
             }
             Err(e) => (0, Some(e)),
         };
         cov.services.push(ServiceCoverage {
-            account: account.clone(),
-            region: "global".into(),
-            service: "s3".into(),
+            account: me.clone(),
+            region: GLOBAL.into(),
+            service: "ce".into(),
             resources: n,
             error,
         });
@@ -315,7 +344,11 @@ async fn run(opts: &Options) -> Result<Coverage, String> {
         set.spawn(async move {
             let _permit = limit.acquire_owned().await;
             bar.set_message(format!("{account} {region}"));
-            let out = region_services(&cfg, &account, &region, &opts, &ops).await;
+            let out = if region == GLOBAL {
+                global_services(&cfg, &account, &opts, &ops).await
+            } else {
+                region_services(&cfg, &account, &region, &opts, &ops).await
+            };
             bar.inc(1);
             out
         });
@@ -327,6 +360,21 @@ async fn run(opts: &Options) -> Result<Coverage, String> {
         }
     }
     bar.finish_and_clear();
+    // An account where every call was refused (a role that grants nothing) failed.
+    for a in &mut cov.accounts {
+        let mine: Vec<&ServiceCoverage> = cov
+            .services
+            .iter()
+            .filter(|x| x.account == a.account)
+            .collect();
+        if a.ok && !mine.is_empty() && mine.iter().all(|x| x.error.is_some()) {
+            a.ok = false;
+            a.error = mine
+                .iter()
+                .find_map(|x| x.error.clone())
+                .map(|e| format!("every call failed: {e}"));
+        }
+    }
     cov.services.sort_by(|a, b| {
         (&a.account, &a.region, &a.service).cmp(&(&b.account, &b.region, &b.service))
     });
@@ -337,6 +385,11 @@ async fn run(opts: &Options) -> Result<Coverage, String> {
     cov.finished = chrono::Utc::now().to_rfc3339();
     Ok(cov)
 }
+
+/// The pseudo-region of an account's global services (S3 buckets, Cost Explorer).
+const GLOBAL: &str = "global";
+/// Where Cost Explorer results go, under the caller's account.
+pub const COST_FILE: &str = "ce-get-cost-and-usage.json";
 
 fn write(path: &Path, v: &Value) -> Result<(), String> {
     let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
@@ -410,6 +463,11 @@ async fn region_services(
         })
         .unwrap_or_default();
     done("rds", "rds-describe-db-instances", dbs);
+    done(
+        "rds:clusters",
+        "rds-describe-db-clusters",
+        db_clusters(cfg, ops).await,
+    );
     done("lambda", "lambda-list-functions", functions(cfg, ops).await);
     done(
         "elasticloadbalancing",
@@ -537,6 +595,7 @@ async fn databases(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String>
                 "StorageEncrypted": d.storage_encrypted(),
                 "AvailabilityZone": d.availability_zone(),
                 "DBInstanceArn": d.db_instance_arn(),
+                "DBClusterIdentifier": d.db_cluster_identifier(),
                 "TagList": tags(d.tag_list().iter().map(|t| (t.key(), t.value()))),
             }));
         }
@@ -568,31 +627,297 @@ async fn functions(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String>
     Ok((json!({ "Functions": list }), n))
 }
 
-async fn buckets(cfg: &SdkConfig, opts: &Options, ops: &Ops) -> Result<Value, String> {
-    record(ops, "s3:ListAllMyBuckets");
-    let s3cfg = aws_sdk_s3::config::Builder::from(cfg)
+/// An account's global services: its S3 buckets with their region,
+/// public-access block, default encryption, and size and object count from
+/// CloudWatch's daily storage metrics (`s3-bucket-details.json`).
+async fn global_services(
+    cfg: &SdkConfig,
+    account: &str,
+    opts: &Options,
+    ops: &Ops,
+) -> Vec<ServiceCoverage> {
+    let dir = opts.out.join(account);
+    let (resources, error) = match buckets(cfg, opts, ops).await {
+        Ok((list, details)) => {
+            let n = list["Buckets"].as_array().map_or(0, Vec::len);
+            let written = write(&dir.join("s3api-list-buckets.json"), &list)
+                .and_then(|()| write(&dir.join("s3-bucket-details.json"), &details));
+            (n, written.err())
+        }
+        Err(e) => (0, Some(e)),
+    };
+    vec![ServiceCoverage {
+        account: account.to_string(),
+        region: GLOBAL.into(),
+        service: "s3".into(),
+        resources,
+        error,
+    }]
+}
+
+fn s3_client(cfg: &SdkConfig, opts: &Options, region: &str) -> aws_sdk_s3::Client {
+    let conf = aws_sdk_s3::config::Builder::from(&in_region(cfg, region))
         .force_path_style(opts.endpoint.is_some())
         .build();
-    let out = aws_sdk_s3::Client::from_conf(s3cfg)
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+/// The error code of a failed call, when the service gave one.
+fn code<E: aws_sdk_s3::error::ProvideErrorMetadata, R>(
+    e: &aws_sdk_s3::error::SdkError<E, R>,
+) -> Option<&str> {
+    e.as_service_error().and_then(|x| x.code())
+}
+
+async fn buckets(cfg: &SdkConfig, opts: &Options, ops: &Ops) -> Result<(Value, Value), String> {
+    record(ops, "s3:ListAllMyBuckets");
+    let home = cfg.region().map_or("us-east-1", |r| r.as_ref()).to_string();
+    let client = s3_client(cfg, opts, &home);
+    let out = client
         .list_buckets()
         .send()
         .await
         .map_err(|e| err_text(&e))?;
-    let list: Vec<Value> = out
-        .buckets()
-        .iter()
-        .map(|b| {
-            json!({
-                "Name": b.name(),
-                "CreationDate": b.creation_date().map(|d| d.to_string()),
-                "BucketRegion": b.bucket_region(),
+    let mut list = Vec::new();
+    let mut details = serde_json::Map::new();
+    let mut by_region: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for b in out.buckets() {
+        let Some(name) = b.name() else { continue };
+        // The bucket's region: as listed, else asked for (`null` is us-east-1, `EU` eu-west-1).
+        let region = match b.bucket_region() {
+            Some(r) => r.to_string(),
+            None => {
+                record(ops, "s3:GetBucketLocation");
+                let l = client
+                    .get_bucket_location()
+                    .bucket(name)
+                    .send()
+                    .await
+                    .map_err(|e| format!("{name}: {}", err_text(&e)))?;
+                match l.location_constraint().map(|c| c.as_str()) {
+                    None | Some("") => "us-east-1".to_string(),
+                    Some("EU") => "eu-west-1".to_string(),
+                    Some(r) => r.to_string(),
+                }
+            }
+        };
+        let here = s3_client(cfg, opts, &region);
+        record(ops, "s3:GetBucketPublicAccessBlock");
+        let block = match here.get_public_access_block().bucket(name).send().await {
+            Ok(o) => o.public_access_block_configuration().map(|c| {
+                json!({
+                    "BlockPublicAcls": c.block_public_acls(),
+                    "IgnorePublicAcls": c.ignore_public_acls(),
+                    "BlockPublicPolicy": c.block_public_policy(),
+                    "RestrictPublicBuckets": c.restrict_public_buckets(),
+                })
+            }),
+            Err(e) if code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => None,
+            Err(e) => return Err(format!("{name}: {}", err_text(&e))),
+        };
+        record(ops, "s3:GetEncryptionConfiguration");
+        let encryption = match here.get_bucket_encryption().bucket(name).send().await {
+            Ok(o) => o
+                .server_side_encryption_configuration()
+                .and_then(|c| c.rules().first())
+                .and_then(|r| r.apply_server_side_encryption_by_default())
+                .map(|d| d.sse_algorithm().as_str().to_string()),
+            Err(e) if code(&e) == Some("ServerSideEncryptionConfigurationNotFoundError") => None,
+            Err(e) => return Err(format!("{name}: {}", err_text(&e))),
+        };
+        list.push(json!({
+            "Name": name,
+            "CreationDate": b.creation_date().map(|d| d.to_string()),
+            "BucketRegion": region,
+        }));
+        details.insert(
+            name.to_string(),
+            json!({"Region": region, "PublicAccessBlockConfiguration": block, "Encryption": encryption}),
+        );
+        by_region.entry(region).or_default().push(name.to_string());
+    }
+    // Size and objects: the latest daily storage metric, from each region's CloudWatch.
+    for (region, names) in by_region {
+        let queries: Vec<Query> = names
+            .iter()
+            .flat_map(|n| {
+                [
+                    ("BucketSizeBytes", "StandardStorage"),
+                    ("NumberOfObjects", "AllStorageTypes"),
+                ]
+                .map(|(metric, storage)| Query {
+                    key: (n.clone(), metric),
+                    namespace: "AWS/S3",
+                    metric,
+                    dimensions: vec![("BucketName", n.clone()), ("StorageType", storage.into())],
+                })
             })
-        })
-        .collect();
-    Ok(json!({ "Buckets": list }))
+            .collect();
+        let values = metric_data(&in_region(cfg, &region), ops, &queries, opts.period).await?;
+        for ((name, metric), v) in values {
+            // Newest first: the latest day.
+            if let (Some(latest), Some(d)) = (v.first(), details.get_mut(&name)) {
+                d[metric] = json!(*latest as u64);
+            }
+        }
+    }
+    Ok((json!({ "Buckets": list }), Value::Object(details)))
 }
 
-/// Average CPU over the period per EC2 instance and RDS instance, percent.
+/// One CloudWatch metric to read: what it is for, and which metric.
+struct Query {
+    key: (String, &'static str),
+    namespace: &'static str,
+    metric: &'static str,
+    dimensions: Vec<(&'static str, String)>,
+}
+
+/// Daily averages of many metrics over the period, newest first, through
+/// GetMetricData (500 metrics a call, paginated).
+async fn metric_data(
+    cfg: &SdkConfig,
+    ops: &Ops,
+    queries: &[Query],
+    period: (chrono::NaiveDate, chrono::NaiveDate),
+) -> Result<Vec<((String, &'static str), Vec<f64>)>, String> {
+    use aws_sdk_cloudwatch::primitives::DateTime;
+    use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+    let client = aws_sdk_cloudwatch::Client::new(cfg);
+    let at = |d: chrono::NaiveDate, h, m, s| {
+        d.and_hms_opt(h, m, s)
+            .map_or(0, |d| d.and_utc().timestamp())
+    };
+    let (start, end) = (at(period.0, 0, 0, 0), at(period.1, 23, 59, 59));
+    let mut out = Vec::new();
+    for chunk in queries.chunks(500) {
+        record(ops, "cloudwatch:GetMetricData");
+        let list: Vec<MetricDataQuery> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let mut metric = Metric::builder()
+                    .namespace(q.namespace)
+                    .metric_name(q.metric);
+                for (k, v) in &q.dimensions {
+                    metric = metric.dimensions(Dimension::builder().name(*k).value(v).build());
+                }
+                MetricDataQuery::builder()
+                    .id(format!("m{i}"))
+                    .metric_stat(
+                        MetricStat::builder()
+                            .metric(metric.build())
+                            .period(86_400)
+                            .stat("Average")
+                            .build(),
+                    )
+                    .return_data(true)
+                    .build()
+            })
+            .collect();
+        let mut values: Vec<Vec<f64>> = vec![Vec::new(); chunk.len()];
+        let mut pages = client
+            .get_metric_data()
+            .set_metric_data_queries(Some(list))
+            .start_time(DateTime::from_secs(start))
+            .end_time(DateTime::from_secs(end))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            for r in page.map_err(|e| err_text(&e))?.metric_data_results() {
+                let i = r
+                    .id()
+                    .and_then(|id| id.strip_prefix('m'))
+                    .and_then(|n| n.parse::<usize>().ok());
+                if let Some(v) = i.and_then(|i| values.get_mut(i)) {
+                    v.extend_from_slice(r.values());
+                }
+            }
+        }
+        out.extend(chunk.iter().map(|q| q.key.clone()).zip(values));
+    }
+    Ok(out)
+}
+
+/// Monthly cost per linked account and service over the period, as
+/// `aws ce get-cost-and-usage` prints it (pages joined).
+async fn cost_and_usage(cfg: &SdkConfig, opts: &Options, ops: &Ops) -> Result<Value, String> {
+    use aws_sdk_costexplorer::types::{
+        DateInterval, Granularity, GroupDefinition, GroupDefinitionType,
+    };
+    record(ops, "ce:GetCostAndUsage");
+    // Cost Explorer's endpoint is in us-east-1.
+    let client = aws_sdk_costexplorer::Client::new(&in_region(cfg, "us-east-1"));
+    let end = period_end(opts.period.1);
+    let interval = DateInterval::builder()
+        .start(opts.period.0.to_string())
+        .end(end.to_string())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let group = |key: &str| {
+        GroupDefinition::builder()
+            .r#type(GroupDefinitionType::Dimension)
+            .key(key)
+            .build()
+    };
+    let mut token: Option<String> = None;
+    let mut results = Vec::new();
+    loop {
+        let out = client
+            .get_cost_and_usage()
+            .time_period(interval.clone())
+            .granularity(Granularity::Monthly)
+            .metrics("UnblendedCost")
+            .metrics("AmortizedCost")
+            .group_by(group("LINKED_ACCOUNT"))
+            .group_by(group("SERVICE"))
+            .set_next_page_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| err_text(&e))?;
+        let amount = |m: Option<
+            &std::collections::HashMap<String, aws_sdk_costexplorer::types::MetricValue>,
+        >| {
+            let mut o = serde_json::Map::new();
+            for (k, v) in m.into_iter().flatten() {
+                o.insert(k.clone(), json!({"Amount": v.amount(), "Unit": v.unit()}));
+            }
+            Value::Object(o)
+        };
+        for r in out.results_by_time() {
+            results.push(json!({
+                "TimePeriod": {
+                    "Start": r.time_period().map(|t| t.start()),
+                    "End": r.time_period().map(|t| t.end()),
+                },
+                "Total": amount(r.total()),
+                "Groups": r.groups().iter().map(|g| json!({
+                    "Keys": g.keys(),
+                    "Metrics": amount(g.metrics()),
+                })).collect::<Vec<_>>(),
+                "Estimated": r.estimated(),
+            }));
+        }
+        token = out.next_page_token().map(String::from);
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(json!({
+        "GroupDefinitions": [
+            {"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"},
+            {"Type": "DIMENSION", "Key": "SERVICE"},
+        ],
+        "ResultsByTime": results,
+    }))
+}
+
+/// Cost Explorer's end date is exclusive: the day after the period.
+fn period_end(last: chrono::NaiveDate) -> chrono::NaiveDate {
+    last.succ_opt().unwrap_or(last)
+}
+
+/// Average CPU over the period per EC2 instance and RDS instance, percent
+/// (the mean of the daily averages).
 async fn utilisation(
     cfg: &SdkConfig,
     ops: &Ops,
@@ -600,40 +925,24 @@ async fn utilisation(
     databases: &[String],
     period: (chrono::NaiveDate, chrono::NaiveDate),
 ) -> Result<(Value, usize), String> {
-    use aws_sdk_cloudwatch::primitives::DateTime;
-    use aws_sdk_cloudwatch::types::{Dimension, Statistic};
-    let client = aws_sdk_cloudwatch::Client::new(cfg);
-    let start = period
-        .0
-        .and_hms_opt(0, 0, 0)
-        .map_or(0, |d| d.and_utc().timestamp());
-    let end = period
-        .1
-        .and_hms_opt(23, 59, 59)
-        .map_or(0, |d| d.and_utc().timestamp());
-    let mut out = serde_json::Map::new();
+    let mut queries = Vec::new();
     for (namespace, dimension, ids) in [
         ("AWS/EC2", "InstanceId", instances),
         ("AWS/RDS", "DBInstanceIdentifier", databases),
     ] {
-        for id in ids {
-            record(ops, "cloudwatch:GetMetricStatistics");
-            let r = client
-                .get_metric_statistics()
-                .namespace(namespace)
-                .metric_name("CPUUtilization")
-                .dimensions(Dimension::builder().name(dimension).value(id).build())
-                .start_time(DateTime::from_secs(start))
-                .end_time(DateTime::from_secs(end))
-                .period(86_400)
-                .statistics(Statistic::Average)
-                .send()
-                .await
-                .map_err(|e| err_text(&e))?;
-            let points: Vec<f64> = r.datapoints().iter().filter_map(|d| d.average()).collect();
+        queries.extend(ids.iter().map(|id| Query {
+            key: (id.clone(), ""),
+            namespace,
+            metric: "CPUUtilization",
+            dimensions: vec![(dimension, id.clone())],
+        }));
+    }
+    let mut out = serde_json::Map::new();
+    if !queries.is_empty() {
+        for ((id, _), points) in metric_data(cfg, ops, &queries, period).await? {
             if !points.is_empty() {
                 out.insert(
-                    id.clone(),
+                    id,
                     json!({"Average": points.iter().sum::<f64>() / points.len() as f64, "Datapoints": points.len()}),
                 );
             }
@@ -641,6 +950,39 @@ async fn utilisation(
     }
     let n = out.len();
     Ok((Value::Object(out), n))
+}
+
+async fn db_clusters(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String> {
+    record(ops, "rds:DescribeDBClusters");
+    let mut pages = aws_sdk_rds::Client::new(cfg)
+        .describe_db_clusters()
+        .into_paginator()
+        .send();
+    let mut list = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| err_text(&e))?;
+        for c in page.db_clusters() {
+            list.push(json!({
+                "DBClusterIdentifier": c.db_cluster_identifier(),
+                "DBClusterArn": c.db_cluster_arn(),
+                "Engine": c.engine(),
+                "EngineVersion": c.engine_version(),
+                "EngineMode": c.engine_mode(),
+                "DBClusterInstanceClass": c.db_cluster_instance_class(),
+                "AllocatedStorage": c.allocated_storage(),
+                "StorageType": c.storage_type(),
+                "MultiAZ": c.multi_az(),
+                "StorageEncrypted": c.storage_encrypted(),
+                "DBClusterMembers": c.db_cluster_members().iter().map(|m| json!({
+                    "DBInstanceIdentifier": m.db_instance_identifier(),
+                    "IsClusterWriter": m.is_cluster_writer(),
+                })).collect::<Vec<_>>(),
+                "TagList": tags(c.tag_list().iter().map(|t| (t.key(), t.value()))),
+            }));
+        }
+    }
+    let n = list.len();
+    Ok((json!({ "DBClusters": list }), n))
 }
 
 async fn load_balancers(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String> {

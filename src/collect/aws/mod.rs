@@ -11,7 +11,12 @@
 //! `eks-describe-nodegroup-NAME.json`: type and desired size), ECS clusters,
 //! load balancers (scheme), and the
 //! average CPU per instance and database (`cloudwatch-cpu-utilisation.json`,
-//! as `estate collect aws` writes it) as measured utilisation. Every
+//! as `estate collect aws` writes it) as measured utilisation. RDS clusters
+//! (`rds-describe-db-clusters`) with their member instances; EKS instances
+//! (tagged `eks:cluster-name`/`eks:nodegroup-name`) as their node group's
+//! capacity; bucket details (`s3-bucket-details.json`: region, size,
+//! objects, encryption, public-access block). Cost Explorer results
+//! (`ce-get-cost-and-usage.json`) are listed as a billing input. Every
 //! resource gets its ARN as its canonical id. Each account and region read is
 //! recorded as covered, so Terraform state in a covered place that is not
 //! there can be reported as gone; a file that cannot be read is an error at
@@ -40,6 +45,8 @@ pub struct Export {
     pub files: usize,
     /// Resources found (kept when `found` has been handed on).
     pub found_count: usize,
+    /// Cost Explorer results (`ce-get-cost-and-usage.json`): billing inputs.
+    pub billing: Vec<PathBuf>,
 }
 
 fn tags(list: Option<&Value>) -> indexmap::IndexMap<String, String> {
@@ -79,6 +86,7 @@ fn found(id: String, name: String, mut spec: ResourceSpec, origin: &Path) -> Fou
         depends_on: Vec::new(),
         annotations: Default::default(),
         attached_to: None,
+        member_of: None,
     }
 }
 
@@ -221,11 +229,54 @@ fn read_command(
                     .map(String::from)
                     .unwrap_or_else(|| format!("arn:aws:rds:{r}:{account}:db:{ident}"));
                 let mut f = found(arn, ident.to_string(), spec, path);
+                f.member_of = s(&db, "DBClusterIdentifier")
+                    .map(|c| format!("arn:aws:rds:{r}:{account}:cluster:{c}"));
                 note(
                     &mut f,
                     &[
                         ("aws/engine", s(&db, "Engine")),
                         ("aws/engine-version", s(&db, "EngineVersion")),
+                    ],
+                );
+                out.push(f);
+            }
+        }
+        "rds-describe-db-clusters" => {
+            for c in arr("DBClusters") {
+                let Some(ident) = s(&c, "DBClusterIdentifier") else {
+                    continue;
+                };
+                let mut spec = base(ResourceType::Database, account, region);
+                spec.instance_type = s(&c, "DBClusterInstanceClass").map(String::from);
+                // Aurora reports 1 GB allocated: its storage grows with use and is not known here.
+                if let Some(gb) = c
+                    .get("AllocatedStorage")
+                    .and_then(Value::as_f64)
+                    .filter(|g| *g > 1.0)
+                {
+                    spec.storage.push(StorageSpec {
+                        class: class(s(&c, "StorageType").unwrap_or("gp3")),
+                        size_gb: gb,
+                        replication: None,
+                    });
+                }
+                spec.encrypted = c.get("StorageEncrypted").and_then(Value::as_bool);
+                spec.tags = tags(c.get("TagList"));
+                let arn = s(&c, "DBClusterArn")
+                    .map(String::from)
+                    .unwrap_or_else(|| format!("arn:aws:rds:{r}:{account}:cluster:{ident}"));
+                let mut f = found(arn, ident.to_string(), spec, path);
+                let members = c
+                    .get("DBClusterMembers")
+                    .and_then(Value::as_array)
+                    .map(|m| m.len().to_string());
+                note(
+                    &mut f,
+                    &[
+                        ("aws/engine", s(&c, "Engine")),
+                        ("aws/engine-version", s(&c, "EngineVersion")),
+                        ("aws/engine-mode", s(&c, "EngineMode")),
+                        ("aws/members", members.as_deref()),
                     ],
                 );
                 out.push(f);
@@ -397,6 +448,8 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        let account_first = ex.found.len();
+        let mut details: HashMap<String, Value> = HashMap::new();
         for entry in list(&account_dir)? {
             let (region, files) = if entry.is_dir() {
                 let region = entry
@@ -422,6 +475,22 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
                     std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
                 let v: Value = serde_json::from_str(&text)
                     .map_err(|e| format!("{}:{}:{}: {e}", f.display(), e.line(), e.column()))?;
+                // Cost Explorer results: a billing input, not resources.
+                if command == "ce-get-cost-and-usage" {
+                    ex.files += 1;
+                    ex.billing.push(f);
+                    continue;
+                }
+                // Bucket details (what `estate collect aws` writes), applied below.
+                if command == "s3-bucket-details" {
+                    if let Some(m) = v.as_object() {
+                        for (name, d) in m {
+                            details.insert(name.clone(), d.clone());
+                        }
+                    }
+                    ex.files += 1;
+                    continue;
+                }
                 // Average CPU per instance (what `estate collect aws` writes from CloudWatch).
                 if command == "cloudwatch-cpu-utilisation" {
                     if let Some(m) = v.as_object() {
@@ -454,6 +523,28 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
                     None => ex.skipped.push(f),
                 }
             }
+            // EKS instances are their node group's capacity (by the tags EKS puts on them).
+            let groups: HashMap<(String, String), String> = ex.found[first..]
+                .iter()
+                .filter(|f| f.id.contains(":nodegroup/"))
+                .filter_map(|f| {
+                    let cluster = f.annotations.get("aws/cluster")?;
+                    Some(((cluster.clone(), f.name.clone()), f.id.clone()))
+                })
+                .collect();
+            for found in &mut ex.found[first..] {
+                if let (Some(cluster), true) = (
+                    found.spec.tags.get("eks:cluster-name").cloned(),
+                    found.id.contains(":instance/"),
+                ) {
+                    let group = found.spec.tags.get("eks:nodegroup-name").cloned();
+                    let r = found.spec.region.as_ref().map_or("", |r| r.value.as_str());
+                    let owner = found.spec.account.as_deref().unwrap_or(&account);
+                    found.member_of = group
+                        .and_then(|g| groups.get(&(cluster.clone(), g)).cloned())
+                        .or_else(|| Some(format!("arn:aws:eks:{r}:{owner}:cluster/{cluster}")));
+                }
+            }
             // Measured utilisation, by the instance id or database name the ARN ends with.
             for found in &mut ex.found[first..] {
                 let key = found.id.rsplit([':', '/']).next().unwrap_or("");
@@ -462,8 +553,57 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
                 }
             }
         }
+        for found in &mut ex.found[account_first..] {
+            if let Some(d) = found
+                .id
+                .strip_prefix("arn:aws:s3:::")
+                .and_then(|n| details.get(n))
+            {
+                bucket_details(found, d);
+            }
+        }
     }
     Ok(ex)
+}
+
+/// A bucket's region, encryption, public-access block, size and objects.
+fn bucket_details(f: &mut Found, d: &Value) {
+    if let Some(r) = s(d, "Region") {
+        f.spec.region = Some(spanned(r.to_string()));
+    }
+    f.spec.encrypted = Some(d.get("Encryption").is_some_and(|e| !e.is_null()));
+    if let Some(bytes) = d.get("BucketSizeBytes").and_then(Value::as_f64) {
+        f.spec.storage.push(StorageSpec {
+            class: StorageClass::Hdd,
+            size_gb: bytes / 1e9,
+            replication: None,
+        });
+    }
+    // Every public-access block on: the bucket cannot be public. Otherwise
+    // whether it is depends on its policy and ACLs, not read here.
+    let block = d
+        .get("PublicAccessBlockConfiguration")
+        .and_then(Value::as_object);
+    let all = block.is_some_and(|b| b.values().all(|v| v.as_bool() == Some(true)));
+    if all {
+        f.spec.public = Some(false);
+    }
+    let objects = d.get("NumberOfObjects").map(Value::to_string);
+    let pab = if all {
+        "all blocked"
+    } else if block.is_some() {
+        "partly blocked"
+    } else {
+        "none"
+    };
+    note(
+        f,
+        &[
+            ("aws/objects", objects.as_deref()),
+            ("aws/public-access-block", Some(pab)),
+            ("aws/encryption", s(d, "Encryption")),
+        ],
+    );
 }
 
 #[cfg(test)]

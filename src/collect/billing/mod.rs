@@ -1,11 +1,13 @@
 //! Billing inputs, read as streams of [`Charge`]s: FOCUS cost and usage
-//! exports (`focus`) and finance ledger / accounts-payable exports (`ledger`).
+//! exports (`focus`), finance ledger / accounts-payable exports (`ledger`)
+//! and AWS Cost Explorer results (`cost_explorer`).
 //!
 //! Files are read row by row in bounded memory (gzip is decompressed on the
 //! fly); amounts are parsed from their text into `Decimal`, never through a
 //! float. A row that cannot be used is a [`BadRow`] with its file and line,
 //! counted and reported, never silently dropped.
 
+pub mod cost_explorer;
 pub mod focus;
 pub mod ledger;
 pub mod parquet;
@@ -58,10 +60,12 @@ pub struct BadRow {
 
 /// What a file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     Focus,
     Ledger,
+    /// AWS Cost Explorer results (`aws ce get-cost-and-usage` JSON).
+    CostExplorer,
 }
 
 /// A billing input as estate.yaml or `--billing` names it.
@@ -70,7 +74,8 @@ pub enum Format {
 pub struct Input {
     /// The file (CSV, optionally `.gz`), relative to the estate directory.
     pub path: std::path::PathBuf,
-    /// `focus` or `ledger`; detected from the header when absent.
+    /// `focus`, `ledger` or `cost-explorer`; detected when absent (`.json`:
+    /// Cost Explorer; else from the CSV header).
     #[serde(default)]
     pub format: Option<Format>,
     /// Ledger column names.
