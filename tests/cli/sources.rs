@@ -37,6 +37,14 @@ fn state_merges_onto_declared_resources_and_adds_the_rest_mapped() {
     assert_eq!(s["merged"]["groups_with_instances"], 1);
     assert_eq!(s["merged"]["seen_twice"], 6);
     assert_eq!(s["merged"]["unmapped"], serde_json::json!([]));
+    // The state's sensitive password (a module's database) reaches no output.
+    for args in [
+        &["sources"][..],
+        &["show", "resource:rds-digital-prod", "--format", "json"][..],
+    ] {
+        let out = sample(args);
+        assert!(!out.stdout.contains("Tr0ub4dor"), "{}", out.stdout);
+    }
     assert!(
         s["declared_not_in_state"]
             .as_array()
@@ -126,6 +134,8 @@ fn a_plan_is_priced_resource_by_resource() {
     assert!(sftp["co2e_delta_kg"]["central"].as_f64().unwrap() < 0.0);
     let rds = by("module.rds_prod.aws_db_instance.main");
     assert_eq!(rds["action"], "replace");
+    // The plan holds the database's password (marked sensitive): never printed.
+    assert!(!r.stdout.contains("Tr0ub4dor"), "{}", r.stdout);
     assert!(rds["cost_delta"].is_null());
     assert_eq!(p["priced"], 2);
     let md = sample(&[
