@@ -111,37 +111,53 @@ pub enum PlanAction {
 
 #[derive(Debug, Subcommand)]
 pub enum CollectSource {
-    /// AWS: EC2 instances and volumes, RDS, S3, Lambda, CloudWatch CPU, in every account and region asked for; written as ACCOUNT/REGION/*.json with coverage.json
-    Aws {
-        /// A named profile (default: the AWS CLI's credential chain)
+    /// On-prem hosts from a Prometheus server: node_exporter CPU and memory, measured power (IPMI, Kepler, Scaphandre), averaged over the period; written as one JSON file for estate.yaml's `sources: - prometheus: PATH`
+    Prometheus {
+        /// The server, e.g. http://prometheus:9090
+        #[arg(long, env = "ESTATE_PROMETHEUS_URL")]
+        url: String,
+        /// Seconds between points (default: the period in at most 10,000 steps, at least 60)
         #[arg(long)]
-        profile: Option<String>,
-        /// Regions, comma-separated (default: every region enabled for each account)
-        #[arg(long, value_delimiter = ',')]
-        regions: Vec<String>,
-        /// Other accounts, comma-separated, entered through --role
-        #[arg(long, value_delimiter = ',')]
-        accounts: Vec<String>,
-        /// Every active account of the AWS Organization, entered through --role
-        #[arg(long)]
-        organization: bool,
-        /// The role to assume in other accounts: a name, or an ARN with {account}
-        #[arg(long, default_value = "EstateReadOnly")]
-        role: String,
-        /// A custom endpoint URL (a test server)
-        #[arg(long, env = "ESTATE_AWS_ENDPOINT")]
-        endpoint: Option<String>,
-        /// At most this many account × region collections at once
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-        /// Also read Cost Explorer's monthly cost per account and service from
-        /// the caller's (payer) account (AWS charges USD 0.01 a request)
-        #[arg(long)]
-        cost_explorer: bool,
-        /// Where to write (default: OUT/collected/aws)
+        step: Option<u64>,
+        /// Where to write (default: OUT/collected/prometheus.json)
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// AWS: EC2 instances and volumes, RDS, S3, Lambda, CloudWatch CPU, in every account and region asked for; written as ACCOUNT/REGION/*.json with coverage.json
+    Aws(AwsArgs),
+}
+
+/// What `estate collect aws` reads, and how.
+#[derive(Debug, clap::Args)]
+pub struct AwsArgs {
+    /// A named profile (default: the AWS CLI's credential chain)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Regions, comma-separated (default: every region enabled for each account)
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Other accounts, comma-separated, entered through --role
+    #[arg(long, value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Every active account of the AWS Organization, entered through --role
+    #[arg(long)]
+    pub organization: bool,
+    /// The role to assume in other accounts: a name, or an ARN with {account}
+    #[arg(long, default_value = "EstateReadOnly")]
+    pub role: String,
+    /// A custom endpoint URL (a test server)
+    #[arg(long, env = "ESTATE_AWS_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// At most this many account × region collections at once
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Also read Cost Explorer's monthly cost per account and service from
+    /// the caller's (payer) account (AWS charges USD 0.01 a request)
+    #[arg(long)]
+    pub cost_explorer: bool,
+    /// Where to write (default: OUT/collected/aws)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

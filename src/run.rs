@@ -78,7 +78,14 @@ pub fn run(cli: Cli) -> Result<u8> {
             let Some(c) = collected(&settings, &mut model, &quiet) else {
                 return Ok(BAD_INPUT);
             };
-            let r = report::sources::summarise(&model, &settings, &c.states, &c.exports, &c.merged);
+            let r = report::sources::summarise(
+                &model,
+                &settings,
+                &c.states,
+                &c.exports,
+                &c.merged,
+                &c.prometheus,
+            );
             match format {
                 Format::Json => print_json(&serde_json::to_value(&r)?),
                 Format::Table => print(&report::sources::render_table(&r)),
@@ -1290,7 +1297,7 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
 /// `estate collect SOURCE`: call the API, write what it returned, say what
 /// was covered; exit 1 when an account, region or service failed.
 fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u8> {
-    let CollectSource::Aws {
+    let crate::cli::AwsArgs {
         profile,
         regions,
         accounts,
@@ -1300,7 +1307,16 @@ fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u
         concurrency,
         cost_explorer,
         out: dir,
-    } = source;
+    } = match source {
+        CollectSource::Prometheus {
+            url,
+            step,
+            out: file,
+        } => {
+            return collect_prometheus(settings, url, step, file);
+        }
+        CollectSource::Aws(args) => args,
+    };
     let dir = dir.unwrap_or_else(|| settings.out.join("collected").join("aws"));
     let opts = crate::collect::aws::live::Options {
         profile,
@@ -1364,6 +1380,74 @@ fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u
     Ok(if cov.failures() > 0 { FINDINGS } else { OK })
 }
 
+/// `estate collect prometheus`: ask, write the file, show the hosts.
+fn collect_prometheus(
+    settings: &Settings,
+    url: String,
+    step: Option<u64>,
+    file: Option<PathBuf>,
+) -> Result<u8> {
+    let file = file.unwrap_or_else(|| settings.out.join("collected").join("prometheus.json"));
+    let opts = crate::collect::prometheus::Options {
+        url,
+        period: (settings.period.start.0, settings.period.end.0),
+        step_seconds: step,
+    };
+    let c = match crate::collect::prometheus::collect(&opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(BAD_INPUT);
+        }
+    };
+    let text = serde_json::to_string_pretty(&c)?;
+    if let Err(e) = crate::output::write_atomic(&file, text.as_bytes()) {
+        eprintln!("error: {}: {e}", file.display());
+        return Ok(BAD_INPUT);
+    }
+    let mut t = report::table(&["Instance", "Node", "CPU", "Memory", "CPUs", "Power", "From"]);
+    let pct = |v: Option<f64>| v.map_or_else(|| "—".into(), |u| format!("{:.1} %", u * 100.0));
+    for h in &c.hosts {
+        t.add_row(vec![
+            h.instance.clone(),
+            h.nodename.clone().unwrap_or_default(),
+            pct(h.cpu_utilisation),
+            pct(h.memory_utilisation),
+            h.cpus.map(|n| n.to_string()).unwrap_or_default(),
+            h.power_w
+                .map_or_else(|| "—".into(), |w| format!("{w:.0} W")),
+            h.power_source.clone().unwrap_or_default(),
+        ]);
+    }
+    let mut q = report::table(&["Query", "Series", "Status"]);
+    for x in &c.queries {
+        q.add_row(vec![
+            x.name.clone(),
+            x.series.to_string(),
+            x.error.clone().unwrap_or_else(|| "ok".into()),
+        ]);
+    }
+    let listed = settings.prometheus.iter().any(|p| p == &file);
+    print(&format!(
+        "{t}\n{q}\n{} host(s), {} to {} every {} s; written to {} ({} failed queries); {}\n",
+        c.hosts.len(),
+        c.start,
+        c.end,
+        c.step_seconds,
+        file.display(),
+        c.failures(),
+        if listed {
+            "estate.yaml reads it (`sources:`)".to_string()
+        } else {
+            format!(
+                "add `- prometheus: {}` to estate.yaml's `sources:` to use it",
+                file.display()
+            )
+        }
+    ))?;
+    Ok(if c.failures() > 0 { FINDINGS } else { OK })
+}
+
 /// Read the collected sources estate.yaml names and merge them into the
 /// model; `None` after printing why not.
 fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Collected> {
@@ -1415,6 +1499,27 @@ fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Col
     } else {
         crate::collect::merge(model, found, &covered)
     };
+    // Measured utilisation and power onto the inventory's on-prem hosts.
+    let mut prometheus = Vec::new();
+    for path in &settings.prometheus {
+        match crate::collect::prometheus::read(path) {
+            Ok(c) => {
+                let applied = crate::collect::prometheus::apply(model, &c, path);
+                if !applied.unmatched.is_empty() && !out.quiet {
+                    eprintln!(
+                        "note: {}: {} host(s) match no on-prem resource by name; `estate sources` lists them",
+                        path.display(),
+                        applied.unmatched.len()
+                    );
+                }
+                prometheus.push(applied);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        }
+    }
     if !merged.unmapped.is_empty() && !out.quiet {
         eprintln!(
             "note: {} collected resource(s) attach to no system (no Mapping rule matches); `estate sources` lists them",
@@ -1425,6 +1530,7 @@ fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Col
         states,
         exports,
         merged,
+        prometheus,
     })
 }
 
@@ -1433,6 +1539,7 @@ struct Collected {
     states: Vec<crate::collect::terraform::State>,
     exports: Vec<crate::collect::aws::Export>,
     merged: crate::collect::Merged,
+    prometheus: Vec<crate::collect::prometheus::Applied>,
 }
 
 /// Settings from estate.yaml and the flags; `None` after printing why not.

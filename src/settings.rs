@@ -45,7 +45,8 @@ pub struct EstateFile {
     #[serde(default)]
     pub policies: crate::assess::policy::pack::Settings,
     /// Collected sources read on every run: `- terraform: PATH` (a state
-    /// file or a folder of them), `- aws: PATH` (AWS CLI output).
+    /// file or a folder of them), `- aws: PATH` (AWS CLI output),
+    /// `- prometheus: PATH` (what `estate collect prometheus` wrote).
     #[serde(default)]
     pub sources: Vec<SourceInput>,
 }
@@ -60,6 +61,9 @@ pub struct SourceInput {
     /// AWS CLI output saved as `ACCOUNT/REGION/SERVICE-COMMAND.json`.
     #[serde(default)]
     pub aws: Option<PathBuf>,
+    /// What `estate collect prometheus` wrote: hosts' measured utilisation and power.
+    #[serde(default)]
+    pub prometheus: Option<PathBuf>,
 }
 
 /// A reporting period, both ends included.
@@ -121,6 +125,8 @@ pub struct Settings {
     pub terraform: Vec<PathBuf>,
     /// AWS CLI export folders, resolved.
     pub aws: Vec<PathBuf>,
+    /// Prometheus collections, resolved.
+    pub prometheus: Vec<PathBuf>,
 }
 
 /// Flags that override estate.yaml.
@@ -237,9 +243,16 @@ impl Settings {
             .filter_map(|s| s.aws.as_ref())
             .map(resolve)
             .collect();
+        let prometheus = file
+            .sources
+            .iter()
+            .filter_map(|s| s.prometheus.as_ref())
+            .map(resolve)
+            .collect();
         Ok(Settings {
             terraform,
             aws,
+            prometheus,
             policies_dir,
             policies: file.policies,
             billing,

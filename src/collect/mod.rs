@@ -12,6 +12,7 @@
 
 pub mod aws;
 pub mod billing;
+pub mod prometheus;
 pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

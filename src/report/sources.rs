@@ -30,6 +30,8 @@ pub struct ExportSummary {
     pub covered: Vec<(String, String, String)>,
     /// JSON files for commands Estate does not read.
     pub not_read: Vec<String>,
+    /// Cost Explorer results: billing inputs (`billing:`), not resources.
+    pub billing: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,6 +39,8 @@ pub struct Sources<'a> {
     pub terraform: Vec<SourceSummary>,
     pub aws: Vec<ExportSummary>,
     pub merged: &'a Merged,
+    /// Prometheus collections: hosts matched to on-prem resources, and not.
+    pub prometheus: &'a [crate::collect::prometheus::Applied],
     /// Cloud resources in the inventory with an `external_id` that no
     /// Terraform state has: not managed as code (or managed elsewhere).
     pub declared_not_in_state: Vec<String>,
@@ -50,6 +54,7 @@ pub fn summarise<'a>(
     states: &[State],
     exports: &[crate::collect::aws::Export],
     merged: &'a Merged,
+    prometheus: &'a [crate::collect::prometheus::Applied],
 ) -> Sources<'a> {
     let aws = settings
         .aws
@@ -61,6 +66,7 @@ pub fn summarise<'a>(
             resources: e.found_count,
             covered: e.covered.iter().cloned().collect(),
             not_read: e.skipped.iter().map(|p| p.display().to_string()).collect(),
+            billing: e.billing.iter().map(|p| p.display().to_string()).collect(),
         })
         .collect();
     let terraform = settings
@@ -106,6 +112,7 @@ pub fn summarise<'a>(
         terraform,
         aws,
         merged,
+        prometheus,
         declared_not_in_state,
         declared_without_id,
     }
@@ -113,11 +120,30 @@ pub fn summarise<'a>(
 
 pub fn render_table(s: &Sources<'_>) -> String {
     let mut out = String::new();
-    if s.terraform.is_empty() && s.aws.is_empty() {
+    if s.terraform.is_empty() && s.aws.is_empty() && s.prometheus.is_empty() {
         out.push_str(
-            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`, `- aws: PATH`).\n",
+            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`, `- aws: PATH`, `- prometheus: PATH`).\n",
         );
         return out;
+    }
+    for p in s.prometheus {
+        let mut t = super::table(&["Prometheus host", "On-prem resource", "Measured"]);
+        for (instance, id, set) in &p.matched {
+            t.add_row(vec![instance.clone(), id.clone(), set.clone()]);
+        }
+        for u in &p.unmatched {
+            t.add_row(vec![
+                u.clone(),
+                "(no resource of that name)".into(),
+                String::new(),
+            ]);
+        }
+        out.push_str(&format!(
+            "{}: {} host(s), {} matched\n{t}\n",
+            p.file,
+            p.hosts,
+            p.matched.len()
+        ));
     }
     if !s.aws.is_empty() {
         let mut t = super::table(&[
@@ -141,6 +167,11 @@ pub fn render_table(s: &Sources<'_>) -> String {
             ]);
         }
         out.push_str(&format!("{t}\n"));
+        for b in s.aws.iter().flat_map(|x| &x.billing) {
+            out.push_str(&format!(
+                "Cost Explorer results (a billing input: list under `billing:`): {b}\n"
+            ));
+        }
     }
     let mut t = super::table(&[
         "Terraform state",

@@ -10,6 +10,7 @@ use serde_json::Value;
 mod aws;
 mod carbon;
 mod policies;
+mod prometheus;
 mod report;
 mod roadmap;
 mod snapshot;
@@ -69,14 +70,20 @@ impl Drop for Server {
 
 /// Start `cmd` with a free port as its last argument (or as `port_arg`'s
 /// value) and wait until it accepts connections.
-pub fn serve_on_free_port(mut cmd: Command) -> Server {
+pub fn serve_on_free_port(cmd: Command) -> Server {
+    serve_with(cmd, |port| port.to_string())
+}
+
+/// Start `cmd` with `arg(port)` as its last argument, on a free port, and
+/// wait until it accepts connections.
+pub fn serve_with(mut cmd: Command, arg: impl Fn(u16) -> String) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let child = cmd
-        .arg(port.to_string())
+        .arg(arg(port))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -105,6 +105,20 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
         match physical(ctx, id, r) {
             Ok(mut item) => {
                 item.system = super::system_of(ctx.model, *idx).filter(|_| guests.is_empty());
+                // Where measured figures came from (a collector), said with the item.
+                if let Some(by) = ctx
+                    .model
+                    .node(*idx)
+                    .annotations
+                    .get("estate.io/measured-by")
+                {
+                    let what = if r.measured_w.is_some() {
+                        "measured power and utilisation"
+                    } else {
+                        "measured utilisation"
+                    };
+                    item.notes.push(format!("{what} from {by}").into());
+                }
                 split_among_guests(ctx, item, r, guests, est);
             }
             Err(reason) => {
