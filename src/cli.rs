@@ -125,6 +125,21 @@ pub enum CollectSource {
     },
     /// AWS: EC2 instances and volumes, RDS, S3, Lambda, CloudWatch CPU, in every account and region asked for; written as ACCOUNT/REGION/*.json with coverage.json
     Aws(AwsArgs),
+    /// Kubernetes: nodes, namespaces, workloads, pods (requests, owners), services, ingresses, volumes, and metrics-server usage, from each kubeconfig context; written as CONTEXT.json (kubectl's List) and CONTEXT.metrics.json
+    Kubernetes {
+        /// A kubeconfig file (default: kubectl's: KUBECONFIG, ~/.kube/config; in-cluster when none)
+        #[arg(long)]
+        kubeconfig: Option<PathBuf>,
+        /// Contexts, one per cluster, comma-separated (default: the current one)
+        #[arg(long, value_delimiter = ',')]
+        context: Vec<String>,
+        /// Objects per page
+        #[arg(long, default_value_t = 500)]
+        page_size: u32,
+        /// Where to write (default: OUT/collected/kubernetes)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What `estate collect aws` reads, and how.
@@ -177,6 +192,11 @@ pub enum Command {
     Collect {
         #[command(subcommand)]
         source: CollectSource,
+    },
+    /// Kubernetes allocation: each node's emissions and cost split across its pods (max of request and usage), idle capacity per node, roll-ups to workload, namespace and system
+    Kubernetes {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// The collected sources estate.yaml names (Terraform state): what each found, what merged with the inventory, what no rule maps, what is left out
     Sources {

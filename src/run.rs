@@ -62,6 +62,76 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             collect(&settings, source, &out)
         }
+        Command::Kubernetes { format } => {
+            let Some((settings, model)) = load_model(overrides(None), &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            if settings.kubernetes.is_empty() {
+                eprintln!(
+                    "error: no Kubernetes clusters: add `- kubernetes: FILE` (with `cluster: NAME`) under estate.yaml's `sources:`"
+                );
+                return Ok(BAD_INPUT);
+            }
+            let mut clusters = Vec::new();
+            for (path, name) in &settings.kubernetes {
+                match crate::collect::kubernetes::read(path, name) {
+                    Ok(c) => clusters.push(c),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Ok(BAD_INPUT);
+                    }
+                }
+            }
+            let today = chrono::Local::now().date_naive();
+            let Some(assessed) = assess(&settings, model, today, &out)? else {
+                return Ok(BAD_INPUT);
+            };
+            let model = &assessed.facts.model;
+            let ledger = assessed
+                .spend
+                .as_ref()
+                .and_then(|s| s.currencies.get(&settings.currency));
+            let rates = plan::terraform::rates(model, ledger, settings.period);
+            let hours =
+                ((settings.period.end.0 - settings.period.start.0).num_days() + 1) as f64 * 24.0;
+            let mapper = crate::model::mapping::Mapper::new(model);
+            let allocations: Vec<crate::assess::kubernetes::Allocation> = clusters
+                .iter()
+                .map(|c| {
+                    let fps = crate::assess::kubernetes::footprints(
+                        model,
+                        &assessed.carbon,
+                        ledger,
+                        &rates,
+                        hours,
+                        c,
+                    );
+                    let provider = c
+                        .nodes
+                        .iter()
+                        .find_map(|n| {
+                            n.provider_id
+                                .as_deref()
+                                .and_then(crate::collect::kubernetes::machine)
+                        })
+                        .map(|(p, _)| p);
+                    crate::assess::kubernetes::allocate(c, fps, |p| {
+                        crate::assess::kubernetes::pod_system(model, &mapper, c, provider, p)
+                    })
+                })
+                .collect();
+            match format {
+                Format::Json => print_json(&serde_json::json!({
+                    "period": { "start": settings.period.start.to_string(), "end": settings.period.end.to_string() },
+                    "currency": settings.currency,
+                    "clusters": allocations,
+                })),
+                Format::Table => print(&report::kubernetes::render_table(
+                    &allocations,
+                    &settings.currency,
+                )),
+            }
+        }
         Command::Sources { format } => {
             let Some(settings) = settings(overrides(None), &out) else {
                 return Ok(BAD_INPUT);
@@ -85,6 +155,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 &c.exports,
                 &c.merged,
                 &c.prometheus,
+                &c.kubernetes,
             );
             match format {
                 Format::Json => print_json(&serde_json::to_value(&r)?),
@@ -1316,6 +1387,44 @@ fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u
             return collect_prometheus(settings, url, step, file);
         }
         CollectSource::Aws(args) => args,
+        CollectSource::Kubernetes {
+            kubeconfig,
+            context,
+            page_size,
+            out: dir,
+        } => {
+            let dir = dir.unwrap_or_else(|| settings.out.join("collected").join("kubernetes"));
+            let opts = crate::collect::kubernetes::live::Options {
+                kubeconfig,
+                contexts: context,
+                out: dir.clone(),
+                page: page_size,
+            };
+            let list = match crate::collect::kubernetes::live::collect(&opts) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let mut t =
+                report::table(&["Context", "Objects", "Pages", "Usage", "Written", "Status"]);
+            for c in &list {
+                t.add_row(vec![
+                    c.context.clone(),
+                    c.objects.to_string(),
+                    c.pages.to_string(),
+                    if c.metrics { "metrics-server" } else { "—" }.to_string(),
+                    c.file.clone().unwrap_or_default(),
+                    c.error.clone().unwrap_or_else(|| "ok".into()),
+                ]);
+            }
+            let failed = list.iter().filter(|c| c.error.is_some()).count();
+            print(&format!(
+                "{t}\n{failed} cluster(s) failed; add each file to estate.yaml's `sources:` as `- kubernetes: FILE` with `cluster: NAME`\n"
+            ))?;
+            return Ok(if failed > 0 { FINDINGS } else { OK });
+        }
     };
     let dir = dir.unwrap_or_else(|| settings.out.join("collected").join("aws"));
     let opts = crate::collect::aws::live::Options {
@@ -1499,6 +1608,27 @@ fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Col
     } else {
         crate::collect::merge(model, found, &covered)
     };
+    // Kubernetes clusters: their nodes joined to the VMs they are.
+    let mut kubernetes = Vec::new();
+    for (path, name) in &settings.kubernetes {
+        match crate::collect::kubernetes::read(path, name) {
+            Ok(c) => {
+                let applied = crate::collect::kubernetes::apply(model, &c);
+                if !applied.problems.is_empty() && !out.quiet {
+                    eprintln!(
+                        "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
+                        path.display(),
+                        applied.problems.len()
+                    );
+                }
+                kubernetes.push(applied);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        }
+    }
     // Measured utilisation and power onto the inventory's on-prem hosts.
     let mut prometheus = Vec::new();
     for path in &settings.prometheus {
@@ -1531,6 +1661,7 @@ fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Col
         exports,
         merged,
         prometheus,
+        kubernetes,
     })
 }
 
@@ -1540,6 +1671,7 @@ struct Collected {
     exports: Vec<crate::collect::aws::Export>,
     merged: crate::collect::Merged,
     prometheus: Vec<crate::collect::prometheus::Applied>,
+    kubernetes: Vec<crate::collect::kubernetes::Applied>,
 }
 
 /// Settings from estate.yaml and the flags; `None` after printing why not.

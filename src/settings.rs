@@ -46,7 +46,8 @@ pub struct EstateFile {
     pub policies: crate::assess::policy::pack::Settings,
     /// Collected sources read on every run: `- terraform: PATH` (a state
     /// file or a folder of them), `- aws: PATH` (AWS CLI output),
-    /// `- prometheus: PATH` (what `estate collect prometheus` wrote).
+    /// `- prometheus: PATH` (what `estate collect prometheus` wrote),
+    /// `- kubernetes: PATH` with `cluster: NAME` (kubectl's JSON).
     #[serde(default)]
     pub sources: Vec<SourceInput>,
 }
@@ -64,6 +65,12 @@ pub struct SourceInput {
     /// What `estate collect prometheus` wrote: hosts' measured utilisation and power.
     #[serde(default)]
     pub prometheus: Option<PathBuf>,
+    /// A cluster as `kubectl get … -A -o json` prints it (or `estate collect kubernetes` writes it).
+    #[serde(default)]
+    pub kubernetes: Option<PathBuf>,
+    /// With `kubernetes`: the cluster's name, as Mapping rules use it (default: the file's stem).
+    #[serde(default)]
+    pub cluster: Option<String>,
 }
 
 /// A reporting period, both ends included.
@@ -127,6 +134,8 @@ pub struct Settings {
     pub aws: Vec<PathBuf>,
     /// Prometheus collections, resolved.
     pub prometheus: Vec<PathBuf>,
+    /// Kubernetes clusters: (file, cluster name).
+    pub kubernetes: Vec<(PathBuf, String)>,
 }
 
 /// Flags that override estate.yaml.
@@ -249,10 +258,24 @@ impl Settings {
             .filter_map(|s| s.prometheus.as_ref())
             .map(resolve)
             .collect();
+        let kubernetes = file
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let p = s.kubernetes.as_ref()?;
+                let name = s.cluster.clone().unwrap_or_else(|| {
+                    p.file_stem()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                });
+                Some((resolve(p), name))
+            })
+            .collect();
         Ok(Settings {
             terraform,
             aws,
             prometheus,
+            kubernetes,
             policies_dir,
             policies: file.policies,
             billing,

@@ -4,5 +4,6 @@
 //! (carbon-factors/ for carbon) and return plain data for `report`.
 
 pub mod carbon;
+pub mod kubernetes;
 pub mod policy;
 pub mod spend;

@@ -12,6 +12,7 @@
 
 pub mod aws;
 pub mod billing;
+pub mod kubernetes;
 pub mod prometheus;
 pub mod terraform;
 

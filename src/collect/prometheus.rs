@@ -206,7 +206,8 @@ pub fn collect(opts: &Options) -> Result<Collected, String> {
         d.and_hms_opt(h, m, s)
             .map_or(0, |d| d.and_utc().timestamp())
     };
-    let now = chrono::Utc::now().timestamp();
+    // Up to the next whole second: a sample scraped a moment ago is in.
+    let now = chrono::Utc::now().timestamp() + 1;
     let end = at(opts.period.1, 23, 59, 59).min(now);
     let start = at(opts.period.0, 0, 0, 0);
     if start >= end {

@@ -7,6 +7,7 @@ pub mod check;
 pub mod diagram;
 pub mod diff;
 pub mod graph;
+pub mod kubernetes;
 pub mod roadmap;
 pub mod show;
 pub mod site;

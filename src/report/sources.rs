@@ -41,6 +41,8 @@ pub struct Sources<'a> {
     pub merged: &'a Merged,
     /// Prometheus collections: hosts matched to on-prem resources, and not.
     pub prometheus: &'a [crate::collect::prometheus::Applied],
+    /// Kubernetes clusters: nodes joined to VMs, what was read.
+    pub kubernetes: &'a [crate::collect::kubernetes::Applied],
     /// Cloud resources in the inventory with an `external_id` that no
     /// Terraform state has: not managed as code (or managed elsewhere).
     pub declared_not_in_state: Vec<String>,
@@ -55,6 +57,7 @@ pub fn summarise<'a>(
     exports: &[crate::collect::aws::Export],
     merged: &'a Merged,
     prometheus: &'a [crate::collect::prometheus::Applied],
+    kubernetes: &'a [crate::collect::kubernetes::Applied],
 ) -> Sources<'a> {
     let aws = settings
         .aws
@@ -113,6 +116,7 @@ pub fn summarise<'a>(
         aws,
         merged,
         prometheus,
+        kubernetes,
         declared_not_in_state,
         declared_without_id,
     }
@@ -120,11 +124,43 @@ pub fn summarise<'a>(
 
 pub fn render_table(s: &Sources<'_>) -> String {
     let mut out = String::new();
-    if s.terraform.is_empty() && s.aws.is_empty() && s.prometheus.is_empty() {
+    if s.terraform.is_empty()
+        && s.aws.is_empty()
+        && s.prometheus.is_empty()
+        && s.kubernetes.is_empty()
+    {
         out.push_str(
-            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`, `- aws: PATH`, `- prometheus: PATH`).\n",
+            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`, `- aws: PATH`, `- prometheus: PATH`, `- kubernetes: PATH`).\n",
         );
         return out;
+    }
+    for k in s.kubernetes {
+        let mut t = super::table(&["Kubernetes node", "Resource"]);
+        for (n, id) in &k.nodes {
+            t.add_row(vec![n.clone(), id.clone()]);
+        }
+        out.push_str(&format!(
+            "{} — cluster {}: {} node(s) ({} joined to their VMs, {} new), {} pod(s) ({} running), {} workload(s) in {} namespace(s), {} service(s), {} ingress(es), {} claim(s); usage from metrics-server: {}\n{t}\n",
+            k.file,
+            k.cluster,
+            k.nodes.len(),
+            k.nodes.len() - k.added,
+            k.added,
+            k.pods,
+            k.running,
+            k.workloads,
+            k.namespaces,
+            k.services,
+            k.ingresses,
+            k.claims,
+            if k.usage { "yes" } else { "no (requests only)" }
+        ));
+        for (kind, n) in &k.other_kinds {
+            out.push_str(&format!("  not read: {kind} ×{n}\n"));
+        }
+        for p in &k.problems {
+            out.push_str(&format!("  could not read: {p}\n"));
+        }
     }
     for p in s.prometheus {
         let mut t = super::table(&["Prometheus host", "On-prem resource", "Measured"]);

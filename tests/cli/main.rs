@@ -9,6 +9,7 @@ use serde_json::Value;
 
 mod aws;
 mod carbon;
+mod kubernetes;
 mod policies;
 mod prometheus;
 mod report;

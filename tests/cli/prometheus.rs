@@ -93,6 +93,8 @@ fn start(dir: &Path) -> Stack {
             .as_ref()
             .and_then(|v| v["data"]["result"].as_array().map(|a| !a.is_empty()));
         if ups == Some(5.0) && rated == Some(true) {
+            // A few more scrapes, so every series has several samples.
+            std::thread::sleep(Duration::from_secs(3));
             break;
         }
         assert!(

@@ -1,0 +1,633 @@
+//! Kubernetes, offline: what `kubectl get nodes,namespaces,pods,deployments,
+//! replicasets,statefulsets,daemonsets,jobs,cronjobs,services,ingresses,pvc,pv
+//! -A -o json` prints (one `List`, each item with its own `kind`), and
+//! beside it, optionally, metrics-server's pod metrics (`NAME.metrics.json`,
+//! what `kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods` prints).
+//! `estate collect kubernetes` ([`live`]) writes the same two files from a
+//! live cluster.
+//!
+//! Read: nodes (capacity, allocatable, instance type, region and zone
+//! labels, the provider id naming the cloud VM), namespaces, workloads, pods
+//! (container requests — the larger of the containers' sum and the largest
+//! init container, plus pod overhead — phase, node, and the owner chain up
+//! to the workload: Pod → ReplicaSet → Deployment, Pod → Job → CronJob),
+//! services, ingresses, claims and volumes, and each pod's measured usage.
+//! Quantities are parsed as Kubernetes writes them (`250m`, `1.5`,
+//! `123456789n`; `512Mi`, `7947048Ki`, `1G`, `1e9`); one that cannot be
+//! parsed is counted with its object, never silently taken as zero.
+
+pub mod live;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A node: what it can run and which machine it is.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Node {
+    pub name: String,
+    /// `aws:///eu-west-2a/i-…`, `azure:///subscriptions/…`.
+    pub provider_id: Option<String>,
+    pub instance_type: Option<String>,
+    pub region: Option<String>,
+    pub zone: Option<String>,
+    /// Capacity (what allocation divides by) and allocatable, in millicores and bytes.
+    pub cpu_milli: u64,
+    pub memory_bytes: u64,
+    pub allocatable_cpu_milli: u64,
+    pub allocatable_memory_bytes: u64,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A pod with its requests, usage and workload.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Pod {
+    pub namespace: String,
+    pub name: String,
+    pub node: Option<String>,
+    pub phase: String,
+    /// The workload it belongs to: (kind, name); a bare pod is its own.
+    pub workload: (String, String),
+    pub labels: BTreeMap<String, String>,
+    pub cpu_request_milli: u64,
+    pub memory_request_bytes: u64,
+    /// Measured by metrics-server, when it was there.
+    pub cpu_usage_milli: Option<u64>,
+    pub memory_usage_bytes: Option<u64>,
+}
+
+/// A workload (Deployment, StatefulSet, DaemonSet, CronJob, Job, or a bare Pod).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Workload {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A persistent volume claim and what it is bound to.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Claim {
+    pub namespace: String,
+    pub name: String,
+    pub storage_class: Option<String>,
+    pub bytes: u64,
+    pub volume: Option<String>,
+}
+
+/// One cluster as read.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Cluster {
+    pub name: String,
+    pub path: PathBuf,
+    pub nodes: Vec<Node>,
+    pub namespaces: Vec<String>,
+    pub workloads: Vec<Workload>,
+    pub pods: Vec<Pod>,
+    pub services: usize,
+    pub ingresses: usize,
+    pub claims: Vec<Claim>,
+    pub volumes: usize,
+    /// Whether metrics-server's usage was read.
+    pub usage: bool,
+    /// Items of kinds Estate does not read: kind → count.
+    pub other_kinds: BTreeMap<String, usize>,
+    /// Objects with a quantity that could not be read, and why.
+    pub problems: Vec<String>,
+}
+
+/// CPU in millicores (rounded up from nanocores): `250m`, `2`, `0.5`, `123456789n`, `15u`.
+pub fn cpu_milli(q: &str) -> Option<u64> {
+    let q = q.trim();
+    let (num, scale) = match q.as_bytes().last()? {
+        b'n' => (&q[..q.len() - 1], 1e-6),
+        b'u' => (&q[..q.len() - 1], 1e-3),
+        b'm' => (&q[..q.len() - 1], 1.0),
+        _ => (q, 1000.0),
+    };
+    let v: f64 = num.parse().ok()?;
+    (v.is_finite() && v >= 0.0).then(|| (v * scale).ceil() as u64)
+}
+
+/// Memory in bytes: `512Mi`, `7947048Ki`, `1G`, `1e9`, `128974848`.
+pub fn memory_bytes(q: &str) -> Option<u64> {
+    let q = q.trim();
+    const SUFFIXES: [(&str, f64); 13] = [
+        ("Ki", 1024.0),
+        ("Mi", 1048576.0),
+        ("Gi", 1073741824.0),
+        ("Ti", 1099511627776.0),
+        ("Pi", 1125899906842624.0),
+        ("Ei", 1152921504606846976.0),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+        ("m", 1e-3),
+    ];
+    let (num, scale) = SUFFIXES
+        .iter()
+        .find_map(|(s, f)| q.strip_suffix(s).map(|n| (n, *f)))
+        .unwrap_or((q, 1.0));
+    let v: f64 = num.parse().ok()?;
+    (v.is_finite() && v >= 0.0).then(|| (v * scale).round() as u64)
+}
+
+fn labels(v: &Value) -> BTreeMap<String, String> {
+    v.pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn meta<'a>(v: &'a Value, k: &str) -> &'a str {
+    v.pointer(&format!("/metadata/{k}"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// The controlling owner (kind, name) of an object.
+fn controller(v: &Value) -> Option<(String, String)> {
+    let refs = v.pointer("/metadata/ownerReferences")?.as_array()?;
+    let r = refs
+        .iter()
+        .find(|r| r["controller"] == true)
+        .or_else(|| refs.first())?;
+    Some((
+        r["kind"].as_str()?.to_string(),
+        r["name"].as_str()?.to_string(),
+    ))
+}
+
+/// Sum a resource list's requests (`resources.requests.cpu`).
+fn requests(
+    containers: Option<&Value>,
+    what: &str,
+    parse: fn(&str) -> Option<u64>,
+) -> Result<(u64, u64), String> {
+    let mut sum = 0;
+    let mut max = 0;
+    for c in containers.and_then(Value::as_array).into_iter().flatten() {
+        if let Some(q) = c.pointer(&format!("/resources/requests/{what}")) {
+            let text = q
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| q.to_string());
+            let n = parse(&text).ok_or_else(|| {
+                format!(
+                    "container `{}`: {what} request `{text}` is not a quantity",
+                    c["name"].as_str().unwrap_or("?")
+                )
+            })?;
+            sum += n;
+            max = max.max(n);
+        }
+    }
+    Ok((sum, max))
+}
+
+fn pod_requests(spec: &Value, what: &str, parse: fn(&str) -> Option<u64>) -> Result<u64, String> {
+    let (containers, _) = requests(spec.get("containers"), what, parse)?;
+    let (_, init) = requests(spec.get("initContainers"), what, parse)?;
+    let overhead = match spec
+        .pointer(&format!("/overhead/{what}"))
+        .and_then(Value::as_str)
+    {
+        Some(q) => parse(q).ok_or_else(|| format!("overhead {what} `{q}` is not a quantity"))?,
+        None => 0,
+    };
+    Ok(containers.max(init) + overhead)
+}
+
+/// Read a cluster from a kubectl List (and its `.metrics.json` beside it, if any).
+pub fn read(path: &Path, name: &str) -> Result<Cluster, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: {e} (expected what `kubectl get … -o json` prints)",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let items = v["items"].as_array().ok_or_else(|| {
+        format!(
+            "{}: not a Kubernetes List (expected an `items` list)",
+            path.display()
+        )
+    })?;
+    let mut c = Cluster {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        ..Cluster::default()
+    };
+    // Owners of ReplicaSets and Jobs, to walk a pod up to its workload.
+    let mut owners: HashMap<(String, String, String), (String, String)> = HashMap::new();
+    let mut pods = Vec::new();
+    for it in items {
+        let kind = it["kind"].as_str().unwrap_or("");
+        let (ns, n) = (meta(it, "namespace"), meta(it, "name"));
+        match kind {
+            "Node" => {
+                let l = labels(it);
+                let q = |path: &str, parse: fn(&str) -> Option<u64>| {
+                    it.pointer(path).and_then(Value::as_str).and_then(parse)
+                };
+                let cap_cpu = q("/status/capacity/cpu", cpu_milli);
+                let cap_mem = q("/status/capacity/memory", memory_bytes);
+                let al_cpu = q("/status/allocatable/cpu", cpu_milli);
+                let al_mem = q("/status/allocatable/memory", memory_bytes);
+                if cap_cpu.or(al_cpu).is_none() || cap_mem.or(al_mem).is_none() {
+                    c.problems
+                        .push(format!("node {n}: no readable CPU or memory capacity"));
+                }
+                c.nodes.push(Node {
+                    name: n.to_string(),
+                    provider_id: it
+                        .pointer("/spec/providerID")
+                        .and_then(Value::as_str)
+                        .map(String::from),
+                    instance_type: l
+                        .get("node.kubernetes.io/instance-type")
+                        .or_else(|| l.get("beta.kubernetes.io/instance-type"))
+                        .cloned(),
+                    region: l.get("topology.kubernetes.io/region").cloned(),
+                    zone: l.get("topology.kubernetes.io/zone").cloned(),
+                    cpu_milli: cap_cpu.or(al_cpu).unwrap_or(0),
+                    memory_bytes: cap_mem.or(al_mem).unwrap_or(0),
+                    allocatable_cpu_milli: al_cpu.or(cap_cpu).unwrap_or(0),
+                    allocatable_memory_bytes: al_mem.or(cap_mem).unwrap_or(0),
+                    labels: l,
+                });
+            }
+            "Namespace" => c.namespaces.push(n.to_string()),
+            "ReplicaSet" | "Job" => {
+                if let Some(o) = controller(it) {
+                    owners.insert((ns.to_string(), kind.to_string(), n.to_string()), o);
+                }
+                if kind == "Job" && controller(it).is_none() {
+                    c.workloads.push(workload(it, kind));
+                }
+            }
+            "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" => {
+                c.workloads.push(workload(it, kind));
+            }
+            "Pod" => pods.push(it),
+            "Service" => c.services += 1,
+            "Ingress" => c.ingresses += 1,
+            "PersistentVolume" => c.volumes += 1,
+            "PersistentVolumeClaim" => {
+                let q = it
+                    .pointer("/status/capacity/storage")
+                    .or_else(|| it.pointer("/spec/resources/requests/storage"))
+                    .and_then(Value::as_str);
+                let bytes = match q.map(memory_bytes) {
+                    Some(Some(b)) => b,
+                    Some(None) => {
+                        c.problems.push(format!(
+                            "claim {ns}/{n}: storage `{}` is not a quantity",
+                            q.unwrap_or("")
+                        ));
+                        0
+                    }
+                    None => 0,
+                };
+                c.claims.push(Claim {
+                    namespace: ns.to_string(),
+                    name: n.to_string(),
+                    storage_class: it
+                        .pointer("/spec/storageClassName")
+                        .and_then(Value::as_str)
+                        .map(String::from),
+                    bytes,
+                    volume: it
+                        .pointer("/spec/volumeName")
+                        .and_then(Value::as_str)
+                        .map(String::from),
+                });
+            }
+            other => *c.other_kinds.entry(other.to_string()).or_default() += 1,
+        }
+    }
+    for it in pods {
+        let (ns, n) = (meta(it, "namespace"), meta(it, "name"));
+        let spec = &it["spec"];
+        let (cpu, mem) = match (
+            pod_requests(spec, "cpu", cpu_milli),
+            pod_requests(spec, "memory", memory_bytes),
+        ) {
+            (Ok(c), Ok(m)) => (c, m),
+            (Err(e), _) | (_, Err(e)) => {
+                c.problems.push(format!("pod {ns}/{n}: {e}"));
+                continue;
+            }
+        };
+        // Up the owner chain: Pod → ReplicaSet → Deployment; Pod → Job → CronJob.
+        let mut w = controller(it).unwrap_or_else(|| ("Pod".into(), n.to_string()));
+        while let Some(up) = owners.get(&(ns.to_string(), w.0.clone(), w.1.clone())) {
+            w = up.clone();
+        }
+        if w.0 == "Pod" || w.0 == "ReplicaSet" {
+            c.workloads.push(Workload {
+                kind: w.0.clone(),
+                namespace: ns.to_string(),
+                name: w.1.clone(),
+                labels: labels(it),
+            });
+        }
+        c.pods.push(Pod {
+            namespace: ns.to_string(),
+            name: n.to_string(),
+            node: spec["nodeName"].as_str().map(String::from),
+            phase: it
+                .pointer("/status/phase")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            workload: w,
+            labels: labels(it),
+            cpu_request_milli: cpu,
+            memory_request_bytes: mem,
+            cpu_usage_milli: None,
+            memory_usage_bytes: None,
+        });
+    }
+    // metrics-server's usage, from the file beside it.
+    let metrics = metrics_path(path);
+    if metrics.exists() {
+        let text =
+            std::fs::read_to_string(&metrics).map_err(|e| format!("{}: {e}", metrics.display()))?;
+        let m: Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}:{}:{}: {e} (expected a PodMetricsList)",
+                metrics.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        apply_usage(&mut c, &m);
+    }
+    c.workloads
+        .sort_by(|a, b| (&a.namespace, &a.kind, &a.name).cmp(&(&b.namespace, &b.kind, &b.name)));
+    c.workloads
+        .dedup_by(|a, b| a.namespace == b.namespace && a.kind == b.kind && a.name == b.name);
+    Ok(c)
+}
+
+fn workload(it: &Value, kind: &str) -> Workload {
+    Workload {
+        kind: kind.to_string(),
+        namespace: meta(it, "namespace").to_string(),
+        name: meta(it, "name").to_string(),
+        labels: labels(it),
+    }
+}
+
+/// `NAME.metrics.json` beside `NAME.json`.
+pub fn metrics_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}.metrics.json"))
+}
+
+/// Put a PodMetricsList's usage on the pods.
+pub fn apply_usage(c: &mut Cluster, m: &Value) {
+    let mut usage: HashMap<(String, String), (u64, u64)> = HashMap::new();
+    for it in m["items"].as_array().into_iter().flatten() {
+        let key = (
+            meta(it, "namespace").to_string(),
+            meta(it, "name").to_string(),
+        );
+        let mut sum = (0, 0);
+        for ct in it["containers"].as_array().into_iter().flatten() {
+            let cpu = ct.pointer("/usage/cpu").and_then(Value::as_str);
+            let mem = ct.pointer("/usage/memory").and_then(Value::as_str);
+            match (cpu.and_then(cpu_milli), mem.and_then(memory_bytes)) {
+                (Some(a), Some(b)) => {
+                    sum.0 += a;
+                    sum.1 += b;
+                }
+                _ => c.problems.push(format!(
+                    "usage of pod {}/{}: `{}`/`{}` is not a quantity",
+                    key.0,
+                    key.1,
+                    cpu.unwrap_or(""),
+                    mem.unwrap_or("")
+                )),
+            }
+        }
+        usage.insert(key, sum);
+    }
+    c.usage = !usage.is_empty();
+    for p in &mut c.pods {
+        if let Some((cpu, mem)) = usage.get(&(p.namespace.clone(), p.name.clone())) {
+            p.cpu_usage_milli = Some(*cpu);
+            p.memory_usage_bytes = Some(*mem);
+        }
+    }
+}
+
+/// The cloud VM a node is: (provider, instance id or lower-cased resource id).
+pub fn machine(provider_id: &str) -> Option<(crate::inventory::kinds::Provider, String)> {
+    use crate::inventory::kinds::Provider;
+    if let Some(rest) = provider_id.strip_prefix("aws://") {
+        return Some((Provider::Aws, rest.rsplit('/').next()?.to_string()));
+    }
+    if let Some(rest) = provider_id.strip_prefix("azure://") {
+        return Some((Provider::Azure, rest.to_ascii_lowercase()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_read_as_kubernetes_writes_them() {
+        assert_eq!(cpu_milli("250m"), Some(250));
+        assert_eq!(cpu_milli("2"), Some(2000));
+        assert_eq!(cpu_milli("0.5"), Some(500));
+        assert_eq!(cpu_milli("412503887n"), Some(413));
+        assert_eq!(cpu_milli("15u"), Some(1));
+        assert_eq!(cpu_milli("lots"), None);
+        assert_eq!(memory_bytes("512Mi"), Some(512 << 20));
+        assert_eq!(memory_bytes("7947048Ki"), Some(7947048 * 1024));
+        assert_eq!(memory_bytes("1G"), Some(1_000_000_000));
+        assert_eq!(memory_bytes("1e3"), Some(1000));
+        assert_eq!(memory_bytes("128974848"), Some(128974848));
+        assert_eq!(memory_bytes("-1Mi"), None);
+    }
+
+    #[test]
+    fn the_sample_cluster_is_read_with_owners_requests_and_usage() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let c = read(
+            &root.join("exports/kubernetes/digital-prod.json"),
+            "eks-digital-prod",
+        )
+        .unwrap();
+        assert_eq!(c.nodes.len(), 3);
+        assert_eq!(c.nodes[0].instance_type.as_deref(), Some("m6g.large"));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert!(c.usage);
+        let running: Vec<&Pod> = c.pods.iter().filter(|p| p.phase == "Running").collect();
+        assert_eq!(running.len(), 22);
+        let cpu: u64 = running.iter().map(|p| p.cpu_request_milli).sum();
+        let mem: u64 = running.iter().map(|p| p.memory_request_bytes).sum();
+        assert_eq!((cpu, mem), (2140, 3072 << 20), "the fixture README's sums");
+        // A Deployment's pod, through its ReplicaSet; a CronJob's, through its Job.
+        assert!(
+            c.pods
+                .iter()
+                .any(|p| p.workload == ("Deployment".into(), "report-it-web".into()))
+        );
+        assert!(
+            c.pods
+                .iter()
+                .any(|p| p.workload == ("CronJob".into(), "report-it-sync".into()))
+        );
+    }
+}
+
+/// What putting a cluster into the model did.
+#[derive(Debug, Default, Serialize)]
+pub struct Applied {
+    pub file: String,
+    pub cluster: String,
+    /// Node → the model resource it is: its cloud VM, or a new node.
+    pub nodes: Vec<(String, String)>,
+    /// Nodes no resource is (added as `k8s:CLUSTER/node/NAME`).
+    pub added: usize,
+    pub pods: usize,
+    pub running: usize,
+    pub workloads: usize,
+    pub namespaces: usize,
+    pub services: usize,
+    pub ingresses: usize,
+    pub claims: usize,
+    pub usage: bool,
+    pub other_kinds: BTreeMap<String, usize>,
+    pub problems: Vec<String>,
+}
+
+/// Join a cluster's nodes to the model: each node is the VM its provider id
+/// names (an AWS instance's ARN, an Azure VM's id) or a resource of its
+/// name; a node no resource is becomes a new compute resource, mapped to
+/// systems by the Mapping rules like any collected resource.
+pub fn apply(model: &mut crate::model::Model, c: &Cluster) -> Applied {
+    use crate::inventory::kinds::{Provider, ResourceSpec, ResourceType, spanned};
+    use crate::inventory::{Kind, Spec};
+    use crate::model::{Edge, EdgeKind};
+    let mut by_key: HashMap<String, petgraph::stable_graph::NodeIndex> = HashMap::new();
+    for idx in model.nodes_of(Kind::Resource) {
+        let n = model.node(idx);
+        if let Some(Spec::Resource(r)) = &n.spec
+            && let Some(e) = &r.external_id
+        {
+            let e = e.to_ascii_lowercase();
+            if let Some((_, iid)) = e.split_once(":instance/") {
+                by_key.insert(iid.to_string(), idx);
+            }
+            by_key.insert(e, idx);
+        }
+        by_key.entry(n.name.to_ascii_lowercase()).or_insert(idx);
+    }
+    let mut out = Applied {
+        file: c.path.display().to_string(),
+        cluster: c.name.clone(),
+        pods: c.pods.len(),
+        running: c.pods.iter().filter(|p| p.phase == "Running").count(),
+        workloads: c.workloads.len(),
+        namespaces: c.namespaces.len(),
+        services: c.services,
+        ingresses: c.ingresses,
+        claims: c.claims.len(),
+        usage: c.usage,
+        other_kinds: c.other_kinds.clone(),
+        problems: c.problems.clone(),
+        ..Applied::default()
+    };
+    let mapper = crate::model::mapping::Mapper::new(model);
+    for n in &c.nodes {
+        let m = n.provider_id.as_deref().and_then(machine);
+        let found = m
+            .as_ref()
+            .and_then(|(_, key)| by_key.get(key))
+            .or_else(|| by_key.get(&n.name.to_ascii_lowercase()))
+            .copied();
+        let idx = match found {
+            Some(i) => i,
+            None => {
+                let provider = m.as_ref().map_or(Provider::Other, |(p, _)| *p);
+                let mut spec = ResourceSpec::new(ResourceType::Compute, provider);
+                spec.instance_type = n.instance_type.clone();
+                spec.region = n.region.clone().map(spanned);
+                spec.tags = n
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                let id = format!("k8s:{}/node/{}", c.name, n.name);
+                let tags: Vec<(String, String)> = spec.tags.clone().into_iter().collect();
+                let facts = crate::model::mapping::Facts {
+                    provider: Some(provider),
+                    account: "",
+                    region: n.region.as_deref().unwrap_or(""),
+                    resource_group: "",
+                    namespace: "",
+                    cluster: &c.name,
+                    name: &n.name,
+                    tags: &tags,
+                };
+                let systems: Vec<String> = mapper
+                    .systems(&facts)
+                    .map(|(s, _)| s.iter().map(|(id, _)| id.clone()).collect())
+                    .unwrap_or_default();
+                let node =
+                    crate::model::Node::resource(id.clone(), n.name.clone(), spec, "kubernetes");
+                let i = model.add_node(node);
+                if let (Some(region), true) = (&n.region, provider != Provider::Other) {
+                    let r = crate::model::build::region_node(model, provider, region);
+                    model.graph.add_edge(
+                        i,
+                        r,
+                        Edge {
+                            kind: EdgeKind::HostedIn,
+                            label: None,
+                        },
+                    );
+                }
+                for s in systems {
+                    if let Some(si) = model.get(&s) {
+                        model.graph.add_edge(
+                            si,
+                            i,
+                            Edge {
+                                kind: EdgeKind::RunsOn,
+                                label: Some("mapping".into()),
+                            },
+                        );
+                    }
+                }
+                out.added += 1;
+                i
+            }
+        };
+        let node = &mut model.graph[idx];
+        node.annotations
+            .insert("kubernetes/node".into(), format!("{}/{}", c.name, n.name));
+        out.nodes.push((n.name.clone(), node.id.clone()));
+    }
+    out
+}
