@@ -125,6 +125,24 @@ pub enum CollectSource {
     },
     /// AWS: EC2 instances and volumes, RDS, S3, Lambda, CloudWatch CPU, in every account and region asked for; written as ACCOUNT/REGION/*.json with coverage.json
     Aws(AwsArgs),
+    /// Azure: every resource of each subscription through Resource Graph, VMs' CPU from Azure Monitor, and with --cost-management the period's cost by resource; written as resources.json, metrics/, cost-management/ with coverage.json
+    Azure {
+        /// Subscription ids, comma-separated (default: every one the credential can see)
+        #[arg(long, value_delimiter = ',')]
+        subscriptions: Vec<String>,
+        /// cli, client-secret, managed-identity or workload-identity (default: from the environment, else the Azure CLI's login)
+        #[arg(long)]
+        credential: Option<String>,
+        /// Also read Cost Management's actual cost by resource and month
+        #[arg(long)]
+        cost_management: bool,
+        /// The management endpoint (a sovereign cloud's)
+        #[arg(long, default_value = "https://management.azure.com")]
+        endpoint: String,
+        /// Where to write (default: OUT/collected/azure)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Kubernetes: nodes, namespaces, workloads, pods (requests, owners), services, ingresses, volumes, and metrics-server usage, from each kubeconfig context; written as CONTEXT.json (kubectl's List) and CONTEXT.metrics.json
     Kubernetes {
         /// A kubeconfig file (default: kubectl's: KUBECONFIG, ~/.kube/config; in-cluster when none)

@@ -148,15 +148,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             let Some(c) = collected(&settings, &mut model, &quiet) else {
                 return Ok(BAD_INPUT);
             };
-            let r = report::sources::summarise(
-                &model,
-                &settings,
-                &c.states,
-                &c.exports,
-                &c.merged,
-                &c.prometheus,
-                &c.kubernetes,
-            );
+            let r = report::sources::summarise(&model, &settings, &c);
             match format {
                 Format::Json => print_json(&serde_json::to_value(&r)?),
                 Format::Table => print(&report::sources::render_table(&r)),
@@ -1387,6 +1379,66 @@ fn collect(settings: &Settings, source: CollectSource, out: &Output) -> Result<u
             return collect_prometheus(settings, url, step, file);
         }
         CollectSource::Aws(args) => args,
+        CollectSource::Azure {
+            subscriptions,
+            credential,
+            cost_management,
+            endpoint,
+            out: dir,
+        } => {
+            let dir = dir.unwrap_or_else(|| settings.out.join("collected").join("azure"));
+            let cred = match crate::collect::azure::live::credential(credential.as_deref()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let opts = crate::collect::azure::live::Options {
+                subscriptions,
+                out: dir.clone(),
+                period: (settings.period.start.0, settings.period.end.0),
+                cost: cost_management,
+                endpoint,
+            };
+            let cov = match crate::collect::azure::live::collect(&opts, cred) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(BAD_INPUT);
+                }
+            };
+            let mut t = report::table(&[
+                "Subscription",
+                "Resources",
+                "Pages",
+                "VMs with CPU",
+                "Cost rows",
+                "Status",
+            ]);
+            for s in &cov.subscriptions {
+                t.add_row(vec![
+                    s.subscription.clone(),
+                    s.resources.to_string(),
+                    s.pages.to_string(),
+                    s.vms_with_cpu.to_string(),
+                    s.cost_rows.to_string(),
+                    if s.errors.is_empty() {
+                        "ok".into()
+                    } else {
+                        s.errors.join("; ")
+                    },
+                ]);
+            }
+            print(&format!(
+                "{t}\nWritten to {} ({} failed subscription(s), {} request(s)); add `- azure: {}` to estate.yaml's `sources:`\n",
+                dir.display(),
+                cov.failures(),
+                cov.requests,
+                dir.display()
+            ))?;
+            return Ok(if cov.failures() > 0 { FINDINGS } else { OK });
+        }
         CollectSource::Kubernetes {
             kubeconfig,
             context,
@@ -1559,7 +1611,11 @@ fn collect_prometheus(
 
 /// Read the collected sources estate.yaml names and merge them into the
 /// model; `None` after printing why not.
-fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Collected> {
+fn collected(
+    settings: &Settings,
+    model: &mut Model,
+    out: &Output,
+) -> Option<crate::collect::Collected> {
     let mut states = Vec::new();
     let mut found = Vec::new();
     for path in &settings.terraform {
@@ -1595,6 +1651,32 @@ fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Col
                 found.append(&mut ex.found);
                 covered.extend(ex.covered.iter().cloned());
                 exports.push(ex);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        }
+    }
+    let mut azure = Vec::new();
+    for path in &settings.azure {
+        match crate::collect::azure::read_export(path) {
+            Ok(mut ex) => {
+                found.append(&mut ex.found);
+                azure.push((path.display().to_string(), ex));
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        }
+    }
+    let mut registers = Vec::new();
+    for (path, sheet) in &settings.registers {
+        match crate::collect::register::read(path, *sheet) {
+            Ok(mut r) => {
+                found.append(&mut r.found);
+                registers.push(r);
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -1656,22 +1738,15 @@ fn collected(settings: &Settings, model: &mut Model, out: &Output) -> Option<Col
             merged.unmapped.len()
         );
     }
-    Some(Collected {
+    Some(crate::collect::Collected {
         states,
         exports,
         merged,
         prometheus,
         kubernetes,
+        azure,
+        registers,
     })
-}
-
-/// What the collected sources held and how they merged.
-struct Collected {
-    states: Vec<crate::collect::terraform::State>,
-    exports: Vec<crate::collect::aws::Export>,
-    merged: crate::collect::Merged,
-    prometheus: Vec<crate::collect::prometheus::Applied>,
-    kubernetes: Vec<crate::collect::kubernetes::Applied>,
 }
 
 /// Settings from estate.yaml and the flags; `None` after printing why not.

@@ -47,7 +47,9 @@ pub struct EstateFile {
     /// Collected sources read on every run: `- terraform: PATH` (a state
     /// file or a folder of them), `- aws: PATH` (AWS CLI output),
     /// `- prometheus: PATH` (what `estate collect prometheus` wrote),
-    /// `- kubernetes: PATH` with `cluster: NAME` (kubectl's JSON).
+    /// `- kubernetes: PATH` with `cluster: NAME` (kubectl's JSON),
+    /// `- azure: PATH` (Resource Graph / `az resource list` JSON),
+    /// `- asset-register: CSV`, `- rvtools: CSV` (vInfo).
     #[serde(default)]
     pub sources: Vec<SourceInput>,
 }
@@ -65,6 +67,15 @@ pub struct SourceInput {
     /// What `estate collect prometheus` wrote: hosts' measured utilisation and power.
     #[serde(default)]
     pub prometheus: Option<PathBuf>,
+    /// An asset register CSV (hostname, model, CPU, cores, memory, site, owner).
+    #[serde(default, rename = "asset-register")]
+    pub asset_register: Option<PathBuf>,
+    /// RVTools' vInfo tab as CSV.
+    #[serde(default)]
+    pub rvtools: Option<PathBuf>,
+    /// Azure Resource Graph (`az graph query`) or `az resource list` output: a file or a folder (with `metrics/`).
+    #[serde(default)]
+    pub azure: Option<PathBuf>,
     /// A cluster as `kubectl get … -A -o json` prints it (or `estate collect kubernetes` writes it).
     #[serde(default)]
     pub kubernetes: Option<PathBuf>,
@@ -136,6 +147,10 @@ pub struct Settings {
     pub prometheus: Vec<PathBuf>,
     /// Kubernetes clusters: (file, cluster name).
     pub kubernetes: Vec<(PathBuf, String)>,
+    /// Azure exports, resolved.
+    pub azure: Vec<PathBuf>,
+    /// Asset registers and RVTools exports, resolved.
+    pub registers: Vec<(PathBuf, crate::collect::register::Sheet)>,
 }
 
 /// Flags that override estate.yaml.
@@ -271,11 +286,33 @@ impl Settings {
                 Some((resolve(p), name))
             })
             .collect();
+        let azure = file
+            .sources
+            .iter()
+            .filter_map(|s| s.azure.as_ref())
+            .map(resolve)
+            .collect();
+        let registers = file
+            .sources
+            .iter()
+            .flat_map(|s| {
+                use crate::collect::register::Sheet;
+                [
+                    s.asset_register
+                        .as_ref()
+                        .map(|p| (resolve(p), Sheet::AssetRegister)),
+                    s.rvtools.as_ref().map(|p| (resolve(p), Sheet::Rvtools)),
+                ]
+            })
+            .flatten()
+            .collect();
         Ok(Settings {
             terraform,
             aws,
             prometheus,
             kubernetes,
+            azure,
+            registers,
             policies_dir,
             policies: file.policies,
             billing,

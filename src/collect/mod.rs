@@ -11,9 +11,11 @@
 //! unmapped, never dropped.
 
 pub mod aws;
+pub mod azure;
 pub mod billing;
 pub mod kubernetes;
 pub mod prometheus;
+pub mod register;
 pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -24,6 +26,17 @@ use crate::inventory::kinds::{Provider, ResourceSpec};
 use crate::inventory::{Kind, Spec};
 use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
 use crate::model::{Edge, EdgeKind, Model, Node};
+
+/// What the collected sources held and how they merged.
+pub struct Collected {
+    pub states: Vec<terraform::State>,
+    pub exports: Vec<aws::Export>,
+    pub merged: Merged,
+    pub prometheus: Vec<prometheus::Applied>,
+    pub kubernetes: Vec<kubernetes::Applied>,
+    pub azure: Vec<(String, azure::Export)>,
+    pub registers: Vec<register::Read>,
+}
 
 /// A resource a collector found.
 #[derive(Clone, Debug)]

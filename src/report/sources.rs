@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::collect::Merged;
-use crate::collect::terraform::State;
 use crate::inventory::kinds::Provider;
 use crate::inventory::{Kind, Spec};
 use crate::model::Model;
@@ -43,6 +42,10 @@ pub struct Sources<'a> {
     pub prometheus: &'a [crate::collect::prometheus::Applied],
     /// Kubernetes clusters: nodes joined to VMs, what was read.
     pub kubernetes: &'a [crate::collect::kubernetes::Applied],
+    /// Azure exports: (path, what it held).
+    pub azure: &'a [(String, crate::collect::azure::Export)],
+    /// Asset registers and RVTools exports.
+    pub registers: &'a [crate::collect::register::Read],
     /// Cloud resources in the inventory with an `external_id` that no
     /// Terraform state has: not managed as code (or managed elsewhere).
     pub declared_not_in_state: Vec<String>,
@@ -53,12 +56,15 @@ pub struct Sources<'a> {
 pub fn summarise<'a>(
     model: &Model,
     settings: &crate::settings::Settings,
-    states: &[State],
-    exports: &[crate::collect::aws::Export],
-    merged: &'a Merged,
-    prometheus: &'a [crate::collect::prometheus::Applied],
-    kubernetes: &'a [crate::collect::kubernetes::Applied],
+    c: &'a crate::collect::Collected,
 ) -> Sources<'a> {
+    let (states, exports, merged) = (&c.states, &c.exports, &c.merged);
+    let (prometheus, kubernetes, azure, registers) = (
+        &c.prometheus[..],
+        &c.kubernetes[..],
+        &c.azure[..],
+        &c.registers[..],
+    );
     let aws = settings
         .aws
         .iter()
@@ -117,6 +123,8 @@ pub fn summarise<'a>(
         merged,
         prometheus,
         kubernetes,
+        azure,
+        registers,
         declared_not_in_state,
         declared_without_id,
     }
@@ -128,11 +136,46 @@ pub fn render_table(s: &Sources<'_>) -> String {
         && s.aws.is_empty()
         && s.prometheus.is_empty()
         && s.kubernetes.is_empty()
+        && s.azure.is_empty()
+        && s.registers.is_empty()
     {
         out.push_str(
-            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`, `- aws: PATH`, `- prometheus: PATH`, `- kubernetes: PATH`).\n",
+            "No collected sources: estate.yaml's `sources:` names none (`- terraform: PATH`, `- aws: PATH`, `- prometheus: PATH`, `- kubernetes: PATH`, `- azure: PATH`).\n",
         );
         return out;
+    }
+    for r in s.registers {
+        out.push_str(&format!(
+            "{} — {} row(s), {} resource(s)\n",
+            r.path, r.rows, r.resources
+        ));
+        for (line, why) in &r.skipped {
+            out.push_str(&format!("  not used: line {line}: {why}\n"));
+        }
+    }
+    for (path, ex) in s.azure {
+        out.push_str(&format!(
+            "{path} — Azure: {} file(s), {} row(s), {} resource(s) in {} subscription(s); CPU from Azure Monitor for {} VM(s)\n",
+            ex.files,
+            ex.rows,
+            ex.resources,
+            ex.subscriptions.len(),
+            ex.measured
+        ));
+        for (why, n) in &ex.skipped {
+            out.push_str(&format!("  not a resource: {why} ×{n}\n"));
+        }
+        if !ex.other_types.is_empty() {
+            let list: Vec<String> = ex
+                .other_types
+                .iter()
+                .map(|(t, n)| format!("{t} ×{n}"))
+                .collect();
+            out.push_str(&format!(
+                "  kept as `other` (no carbon model): {}\n",
+                list.join(", ")
+            ));
+        }
     }
     for k in s.kubernetes {
         let mut t = super::table(&["Kubernetes node", "Resource"]);

@@ -286,3 +286,123 @@ fn cost_explorer_results_are_spend_unless_a_focus_export_has_the_same_money() {
         "1000.00"
     );
 }
+
+#[test]
+fn an_asset_register_and_an_rvtools_export_merge_onto_hosts_and_vms_with_bad_rows_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("estate.yaml"),
+        format!(
+            "inventory: {inv}\nsources:\n  - asset-register: {reg}\n  - rvtools: {rv}\n",
+            inv = root().join("inventory").display(),
+            reg = root().join("exports/onprem/asset-register.csv").display(),
+            rv = root().join("exports/onprem/rvtools-vinfo.csv").display(),
+        ),
+    )
+    .unwrap();
+    let s = json(&run(estate()
+        .current_dir(dir.path())
+        .args(["sources", "--format", "json"])));
+    let regs = s["registers"].as_array().unwrap();
+    assert_eq!(
+        (regs[0]["rows"].as_u64(), regs[0]["resources"].as_u64()),
+        (Some(6), Some(5))
+    );
+    assert_eq!(
+        regs[0]["skipped"][0][0], 7,
+        "the row with no hostname, by line"
+    );
+    assert_eq!(
+        (regs[1]["rows"].as_u64(), regs[1]["resources"].as_u64()),
+        (Some(5), Some(4))
+    );
+    assert!(
+        regs[1]["skipped"][0][1].as_str().unwrap().contains("`two`"),
+        "{}",
+        regs[1]
+    );
+    // Declared hosts and VMs are matched by name; the backup server and the
+    // old intranet VM are new, and listed as attached to no system.
+    let m = &s["merged"];
+    assert_eq!(m["declared"], 7, "{m}");
+    assert_eq!(m["added"], 2, "{m}");
+    let unmapped: Vec<&str> = m["unmapped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unmapped,
+        [
+            "host:nbc-bak-01.corp.northbridge.gov.uk",
+            "vm:vm-old-intranet"
+        ]
+    );
+    // The new VM runs on its declared host (switched off: no hours).
+    let vm = json(&run(estate().current_dir(dir.path()).args([
+        "show",
+        "vm:vm-old-intranet",
+        "--format",
+        "json",
+    ])))
+    .to_string();
+    assert!(vm.contains("\"host\":\"resource:esx-th-01\""), "{vm}");
+    assert!(vm.contains("\"hours\":0.0"), "{vm}");
+}
+
+#[test]
+fn an_azure_export_merges_onto_declared_resources_and_cost_management_is_spend() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("estate.yaml"),
+        format!(
+            "inventory: {inv}\nperiod: 2025-01-01..2025-12-31\nsources:\n  - azure: {az}\n",
+            inv = root().join("inventory").display(),
+            az = root().join("exports/azure").display(),
+        ),
+    )
+    .unwrap();
+    let s = json(&run(estate()
+        .current_dir(dir.path())
+        .args(["sources", "--format", "json"])));
+    let (path, az) = (&s["azure"][0][0], &s["azure"][0][1]);
+    assert!(path.as_str().unwrap().ends_with("exports/azure"));
+    assert_eq!(az["resources"], 56, "{az}");
+    assert_eq!(az["measured"], 9, "{az}");
+    assert_eq!(az["subscriptions"].as_array().unwrap().len(), 2, "{az}");
+    // Every Azure resource the inventory declares is matched, not added twice.
+    assert_eq!(s["merged"]["declared"], 20, "{}", s["merged"]);
+    let vm = json(&run(estate().current_dir(dir.path()).args([
+        "show",
+        "resource:vm-tempbuild",
+        "--format",
+        "json",
+    ])))
+    .to_string();
+    assert!(vm.contains("\"azure/power-state\":\"deallocated\""), "{vm}");
+    // Cost Management's two pages: Q4 2025 in GBP and EUR, to the last digit.
+    let pages = root().join("tests/fixtures/azure/api/cost-management");
+    let spend = json(&sample(&[
+        "spend",
+        "--format",
+        "json",
+        "--billing",
+        pages.join("production-page-1.json").to_str().unwrap(),
+        "--billing",
+        pages.join("production-page-2.json").to_str().unwrap(),
+    ]));
+    let files = spend["reconciliation"]["files"].as_array().unwrap();
+    assert_eq!(files[0]["format"], "cost-management");
+    let gbp: rust_decimal::Decimal = files
+        .iter()
+        .map(|f| {
+            f["by_currency"]["GBP"]["input"]["billed"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(gbp, "25391.773594936".parse().unwrap());
+}

@@ -502,6 +502,9 @@ pub fn assess(
             Format::CostExplorer => {
                 billing::cost_explorer::read(path, i, |c| acc.visit(c, window))?
             }
+            Format::CostManagement => {
+                billing::cost_management::read(path, i, |c| acc.visit(c, window))?
+            }
             Format::Ledger => {
                 let columns = input.columns.clone().unwrap_or_default();
                 let cur = input.currency.as_deref().unwrap_or(currency);
@@ -725,7 +728,16 @@ fn detect(path: &std::path::Path) -> Result<Format, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
     {
-        return Ok(Format::CostExplorer);
+        // Cost Management results name their columns; Cost Explorer's do not.
+        let head = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        return Ok(
+            if head.contains("\"columns\"") && head.contains("\"rows\"") {
+                Format::CostManagement
+            } else {
+                Format::CostExplorer
+            },
+        );
     }
     let r = billing::open(path, &indicatif::ProgressBar::hidden())
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
@@ -935,7 +947,7 @@ impl<'a> Attributor<'a> {
             Format::Focus => self.cloud(key),
             Format::Ledger => self.ledger(key),
             // The same money as a FOCUS export for the provider in this run.
-            Format::CostExplorer => {
+            Format::CostExplorer | Format::CostManagement => {
                 let mut o = self.cloud(key);
                 let provider = provider_of(&key.provider);
                 o.detailed_elsewhere = self.detailed.values().any(|p| Some(*p) == provider);

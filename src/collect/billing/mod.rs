@@ -8,6 +8,7 @@
 //! counted and reported, never silently dropped.
 
 pub mod cost_explorer;
+pub mod cost_management;
 pub mod focus;
 pub mod ledger;
 pub mod parquet;
@@ -66,6 +67,8 @@ pub enum Format {
     Ledger,
     /// AWS Cost Explorer results (`aws ce get-cost-and-usage` JSON).
     CostExplorer,
+    /// Azure Cost Management query results (REST JSON).
+    CostManagement,
 }
 
 /// A billing input as estate.yaml or `--billing` names it.
