@@ -92,6 +92,24 @@ pub struct Drift {
     pub managed: usize,
 }
 
+/// Write what a live collector fetched, pretty-printed, atomically.
+pub fn write_json(path: &std::path::Path, v: &serde_json::Value) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+    crate::output::write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A JSON object of strings (tags, labels) as pairs; a non-string value is empty.
+pub fn string_map<M: FromIterator<(String, String)> + Default>(v: Option<&serde_json::Value>) -> M {
+    v.and_then(serde_json::Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The service part of an ARN (`ec2`, `rds`, `s3`), empty for other ids.
 pub fn arn_service(id: &str) -> &str {
     if id.starts_with("arn:") {

@@ -25,7 +25,7 @@
 //! Credentials are never written or logged. Async lives only here.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -314,7 +314,7 @@ async fn run(opts: &Options) -> Result<Coverage, String> {
                         .map(|x| x["Groups"].as_array().map_or(0, Vec::len))
                         .sum()
                 });
-                let written = write(&opts.out.join(&me).join(COST_FILE), &v);
+                let written = crate::collect::write_json(&opts.out.join(&me).join(COST_FILE), &v);
                 (n, written.err())
             }
             Err(e) => (0, Some(e)),
@@ -391,12 +391,6 @@ const GLOBAL: &str = "global";
 /// Where Cost Explorer results go, under the caller's account.
 pub const COST_FILE: &str = "ce-get-cost-and-usage.json";
 
-fn write(path: &Path, v: &Value) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-    crate::output::write_atomic(path, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
 fn tags<'a>(pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) -> Value {
     Value::Array(
         pairs
@@ -417,7 +411,7 @@ async fn region_services(
     let mut out = Vec::new();
     let mut done = |service: &str, file: &str, result: Result<(Value, usize), String>| {
         let (resources, error) = match result {
-            Ok((v, n)) => match write(&dir.join(format!("{file}.json")), &v) {
+            Ok((v, n)) => match crate::collect::write_json(&dir.join(format!("{file}.json")), &v) {
                 Ok(()) => (n, None),
                 Err(e) => (0, Some(e)),
             },
@@ -485,7 +479,7 @@ async fn region_services(
             let n = files.len();
             let mut error = None;
             for (file, v) in files {
-                if let Err(e) = write(&dir.join(format!("{file}.json")), &v) {
+                if let Err(e) = crate::collect::write_json(&dir.join(format!("{file}.json")), &v) {
                     error = Some(e);
                 }
             }
@@ -640,8 +634,10 @@ async fn global_services(
     let (resources, error) = match buckets(cfg, opts, ops).await {
         Ok((list, details)) => {
             let n = list["Buckets"].as_array().map_or(0, Vec::len);
-            let written = write(&dir.join("s3api-list-buckets.json"), &list)
-                .and_then(|()| write(&dir.join("s3-bucket-details.json"), &details));
+            let written = crate::collect::write_json(&dir.join("s3api-list-buckets.json"), &list)
+                .and_then(|()| {
+                    crate::collect::write_json(&dir.join("s3-bucket-details.json"), &details)
+                });
             (n, written.err())
         }
         Err(e) => (0, Some(e)),

@@ -368,7 +368,7 @@ fn read_command(
                 return Some(out);
             };
             let mut spec = base(ResourceType::ContainerCluster, account, region);
-            spec.tags = object_tags(c.get("tags"));
+            spec.tags = super::string_map(c.get("tags"));
             let name = s(c, "name").unwrap_or(arn).to_string();
             let mut f = found(arn.to_string(), name, spec, path);
             note(
@@ -396,7 +396,7 @@ fn read_command(
                 .pointer("/scalingConfig/desiredSize")
                 .and_then(Value::as_u64)
                 .map(|n| spanned(n as u32));
-            spec.tags = object_tags(g.get("tags"));
+            spec.tags = super::string_map(g.get("tags"));
             let name = s(g, "nodegroupName").unwrap_or(arn).to_string();
             let mut f = found(arn.to_string(), name, spec, path);
             note(
@@ -411,17 +411,6 @@ fn read_command(
         _ => return None,
     }
     Some(out)
-}
-
-/// Tags as a JSON object (`{"app": "crm"}`, as EKS returns them).
-fn object_tags(v: Option<&Value>) -> indexmap::IndexMap<String, String> {
-    v.and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Read an export folder.

@@ -16,7 +16,7 @@
 //! and the read-only POSTs of Resource Graph and Cost Management queries;
 //! the built-in Reader role (plus Cost Management Reader for costs) suffices.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use azure_core::credentials::TokenCredential;
@@ -139,12 +139,6 @@ fn error_text(e: &azure_core::Error) -> String {
     }
 }
 
-fn write(path: &Path, v: &Value) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-    crate::output::write_atomic(path, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
 /// Collect through `pipeline`; write the files; return what was covered.
 pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String> {
     let mut c = Client {
@@ -231,7 +225,10 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
             );
             match c.call(Method::Get, &url, None).await {
                 Ok(m) => {
-                    write(&opts.out.join("metrics").join(format!("{name}.json")), &m)?;
+                    crate::collect::write_json(
+                        &opts.out.join("metrics").join(format!("{name}.json")),
+                        &m,
+                    )?;
                     sc.vms_with_cpu += 1;
                 }
                 Err(e) => sc.errors.push(format!("Azure Monitor, {name}: {e}")),
@@ -261,7 +258,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
                             .pointer("/properties/rows")
                             .and_then(Value::as_array)
                             .map_or(0, Vec::len);
-                        write(
+                        crate::collect::write_json(
                             &opts
                                 .out
                                 .join("cost-management")
@@ -284,12 +281,12 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
         cov.subscriptions.push(sc);
     }
     let n = rows.len();
-    write(
+    crate::collect::write_json(
         &opts.out.join("resources.json"),
         &json!({"count": n, "data": rows, "skip_token": null, "total_records": n}),
     )?;
     cov.requests = c.requests;
-    write(
+    crate::collect::write_json(
         &opts.out.join("coverage.json"),
         &serde_json::to_value(&cov).map_err(|e| e.to_string())?,
     )?;
@@ -355,6 +352,7 @@ mod tests {
     use super::*;
     use azure_core::credentials::{AccessToken, TokenRequestOptions};
     use azure_core::http::{AsyncRawResponse, HttpClient, StatusCode, headers::Headers};
+    use std::path::Path;
     use std::sync::Mutex;
 
     #[derive(Debug)]

@@ -57,17 +57,6 @@ fn n(v: &Value, path: &str) -> Option<f64> {
     v.pointer(path).and_then(Value::as_f64)
 }
 
-fn tags(v: &Value) -> indexmap::IndexMap<String, String> {
-    v.get("tags")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Copies of the data a disk SKU keeps: `Premium_LRS`, `StandardSSD_ZRS`, `Standard_LRS` (HDD).
 fn disk_class(sku: &str) -> StorageClass {
     if sku.starts_with("Standard_") {
@@ -113,7 +102,7 @@ fn row(v: &Value, origin: &Path) -> Result<Found, &'static str> {
             .and_then(|r| r.split('/').next())
             .map(String::from)
     });
-    spec.tags = tags(v);
+    spec.tags = super::string_map(v.get("tags"));
     spec.external_id = Some(id.clone());
     let mut f = Found {
         id: id.clone(),

@@ -9,7 +9,7 @@
 //! Read-only: only `list` (HTTP GET) calls; `k8s/estate-read-only.yaml`
 //! is the ClusterRole granting exactly get/list/watch on what is read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kube::api::{Api, ApiResource, DynamicObject, ListParams};
 use serde::Serialize;
@@ -152,7 +152,7 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
     cov.objects = items.len();
     let file = opts.out.join(format!("{name}.json"));
     let list = json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items});
-    if let Err(e) = write(&file, &list) {
+    if let Err(e) = crate::collect::write_json(&file, &list) {
         cov.error = Some(e);
         return cov;
     }
@@ -161,18 +161,12 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
     let metrics = api_resource("metrics.k8s.io", "v1beta1", "PodMetrics", "pods");
     if let Ok(list) = list_all(&client, &metrics, opts.page, &mut cov.pages).await {
         let m = json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": list});
-        match write(&super::metrics_path(&file), &m) {
+        match crate::collect::write_json(&super::metrics_path(&file), &m) {
             Ok(()) => cov.metrics = true,
             Err(e) => cov.error = Some(e),
         }
     }
     cov
-}
-
-fn write(path: &Path, v: &Value) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-    crate::output::write_atomic(path, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Collect every context asked for, on a runtime of its own.

@@ -137,17 +137,6 @@ pub fn memory_bytes(q: &str) -> Option<u64> {
     (v.is_finite() && v >= 0.0).then(|| (v * scale).round() as u64)
 }
 
-fn labels(v: &Value) -> BTreeMap<String, String> {
-    v.pointer("/metadata/labels")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn meta<'a>(v: &'a Value, k: &str) -> &'a str {
     v.pointer(&format!("/metadata/{k}"))
         .and_then(Value::as_str)
@@ -237,7 +226,7 @@ pub fn read(path: &Path, name: &str) -> Result<Cluster, String> {
         let (ns, n) = (meta(it, "namespace"), meta(it, "name"));
         match kind {
             "Node" => {
-                let l = labels(it);
+                let l: BTreeMap<String, String> = super::string_map(it.pointer("/metadata/labels"));
                 let q = |path: &str, parse: fn(&str) -> Option<u64>| {
                     it.pointer(path).and_then(Value::as_str).and_then(parse)
                 };
@@ -340,7 +329,7 @@ pub fn read(path: &Path, name: &str) -> Result<Cluster, String> {
                 kind: w.0.clone(),
                 namespace: ns.to_string(),
                 name: w.1.clone(),
-                labels: labels(it),
+                labels: super::string_map(it.pointer("/metadata/labels")),
             });
         }
         c.pods.push(Pod {
@@ -353,7 +342,7 @@ pub fn read(path: &Path, name: &str) -> Result<Cluster, String> {
                 .unwrap_or("")
                 .to_string(),
             workload: w,
-            labels: labels(it),
+            labels: super::string_map(it.pointer("/metadata/labels")),
             cpu_request_milli: cpu,
             memory_request_bytes: mem,
             cpu_usage_milli: None,
@@ -387,7 +376,7 @@ fn workload(it: &Value, kind: &str) -> Workload {
         kind: kind.to_string(),
         namespace: meta(it, "namespace").to_string(),
         name: meta(it, "name").to_string(),
-        labels: labels(it),
+        labels: super::string_map(it.pointer("/metadata/labels")),
     }
 }
 
