@@ -1616,73 +1616,59 @@ fn collected(
     model: &mut Model,
     out: &Output,
 ) -> Option<crate::collect::Collected> {
+    match read_collected(settings, model, out) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+fn read_collected(
+    settings: &Settings,
+    model: &mut Model,
+    out: &Output,
+) -> Result<crate::collect::Collected, String> {
     let mut states = Vec::new();
     let mut found = Vec::new();
     for path in &settings.terraform {
-        match crate::collect::terraform::read_state(path) {
-            Ok(mut state) => {
-                if !state.unmapped_types.is_empty() && !out.quiet {
-                    let list: Vec<String> = state
-                        .unmapped_types
-                        .iter()
-                        .map(|(t, n)| format!("{t} ×{n}"))
-                        .collect();
-                    eprintln!(
-                        "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
-                        path.display(),
-                        state.unmapped_types.values().sum::<usize>(),
-                        list.join(", ")
-                    );
-                }
-                found.append(&mut state.found);
-                states.push(state);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return None;
-            }
+        let mut state = crate::collect::terraform::read_state(path)?;
+        if !state.unmapped_types.is_empty() && !out.quiet {
+            let list: Vec<String> = state
+                .unmapped_types
+                .iter()
+                .map(|(t, n)| format!("{t} ×{n}"))
+                .collect();
+            eprintln!(
+                "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
+                path.display(),
+                state.unmapped_types.values().sum::<usize>(),
+                list.join(", ")
+            );
         }
+        found.append(&mut state.found);
+        states.push(state);
     }
     let mut covered = std::collections::BTreeSet::new();
     let mut exports = Vec::new();
     for path in &settings.aws {
-        match crate::collect::aws::read_export(path) {
-            Ok(mut ex) => {
-                found.append(&mut ex.found);
-                covered.extend(ex.covered.iter().cloned());
-                exports.push(ex);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return None;
-            }
-        }
+        let mut ex = crate::collect::aws::read_export(path)?;
+        found.append(&mut ex.found);
+        covered.extend(ex.covered.iter().cloned());
+        exports.push(ex);
     }
     let mut azure = Vec::new();
     for path in &settings.azure {
-        match crate::collect::azure::read_export(path) {
-            Ok(mut ex) => {
-                found.append(&mut ex.found);
-                azure.push((path.display().to_string(), ex));
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return None;
-            }
-        }
+        let mut ex = crate::collect::azure::read_export(path)?;
+        found.append(&mut ex.found);
+        azure.push((path.display().to_string(), ex));
     }
     let mut registers = Vec::new();
     for (path, sheet) in &settings.registers {
-        match crate::collect::register::read(path, *sheet) {
-            Ok(mut r) => {
-                found.append(&mut r.found);
-                registers.push(r);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return None;
-            }
-        }
+        let mut r = crate::collect::register::read(path, *sheet)?;
+        found.append(&mut r.found);
+        registers.push(r);
     }
     // Nothing collected: no need to index every resource and compile the mapping rules.
     let merged = if found.is_empty() {
@@ -1693,44 +1679,30 @@ fn collected(
     // Kubernetes clusters: their nodes joined to the VMs they are.
     let mut kubernetes = Vec::new();
     for (path, name) in &settings.kubernetes {
-        match crate::collect::kubernetes::read(path, name) {
-            Ok(c) => {
-                let applied = crate::collect::kubernetes::apply(model, &c);
-                if !applied.problems.is_empty() && !out.quiet {
-                    eprintln!(
-                        "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
-                        path.display(),
-                        applied.problems.len()
-                    );
-                }
-                kubernetes.push(applied);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return None;
-            }
+        let c = crate::collect::kubernetes::read(path, name)?;
+        let applied = crate::collect::kubernetes::apply(model, &c);
+        if !applied.problems.is_empty() && !out.quiet {
+            eprintln!(
+                "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
+                path.display(),
+                applied.problems.len()
+            );
         }
+        kubernetes.push(applied);
     }
     // Measured utilisation and power onto the inventory's on-prem hosts.
     let mut prometheus = Vec::new();
     for path in &settings.prometheus {
-        match crate::collect::prometheus::read(path) {
-            Ok(c) => {
-                let applied = crate::collect::prometheus::apply(model, &c, path);
-                if !applied.unmatched.is_empty() && !out.quiet {
-                    eprintln!(
-                        "note: {}: {} host(s) match no on-prem resource by name; `estate sources` lists them",
-                        path.display(),
-                        applied.unmatched.len()
-                    );
-                }
-                prometheus.push(applied);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return None;
-            }
+        let c = crate::collect::prometheus::read(path)?;
+        let applied = crate::collect::prometheus::apply(model, &c, path);
+        if !applied.unmatched.is_empty() && !out.quiet {
+            eprintln!(
+                "note: {}: {} host(s) match no on-prem resource by name; `estate sources` lists them",
+                path.display(),
+                applied.unmatched.len()
+            );
         }
+        prometheus.push(applied);
     }
     if !merged.unmapped.is_empty() && !out.quiet {
         eprintln!(
@@ -1738,7 +1710,7 @@ fn collected(
             merged.unmapped.len()
         );
     }
-    Some(crate::collect::Collected {
+    Ok(crate::collect::Collected {
         states,
         exports,
         merged,

@@ -262,17 +262,21 @@ pub fn footprints(
     use petgraph::visit::EdgeRef;
     let items: std::collections::HashMap<&str, &super::carbon::Item> =
         est.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    // The resource each of this cluster's nodes is, found once (apply annotated them).
     let key = format!("{}/", cluster.name);
+    let by_node: std::collections::HashMap<&str, petgraph::stable_graph::NodeIndex> = model
+        .nodes_of(crate::inventory::Kind::Resource)
+        .into_iter()
+        .filter_map(|i| {
+            let v = model.node(i).annotations.get("kubernetes/node")?;
+            Some((v.strip_prefix(&key)?, i))
+        })
+        .collect();
     cluster
         .nodes
         .iter()
         .map(|n| {
-            let idx = model.graph.node_indices().find(|i| {
-                model.graph[*i]
-                    .annotations
-                    .get("kubernetes/node")
-                    .is_some_and(|v| v.strip_prefix(&key) == Some(n.name.as_str()))
-            });
+            let idx = by_node.get(n.name.as_str()).copied();
             let resource = idx.map(|i| model.node(i).id.clone());
             let item = resource.as_deref().and_then(|r| items.get(r));
             let co2e = item.map_or(Range::ZERO, |i| i.co2e(super::carbon::Basis::Location));

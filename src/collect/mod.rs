@@ -92,6 +92,32 @@ pub struct Drift {
     pub managed: usize,
 }
 
+/// The one async runtime a live collector runs on (async lives only in
+/// collect). rustls is linked with two crypto providers (the AWS SDK's
+/// aws-lc, kube's ring): the process default is named once, here.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// A page token a server already gave: paging would never end.
+pub fn repeated_token(
+    seen: &mut std::collections::HashSet<String>,
+    token: &str,
+) -> Result<(), String> {
+    if seen.insert(token.to_string()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the server gave page token `{token}` twice; stopped paging"
+        ))
+    }
+}
+
 /// Write what a live collector fetched, pretty-printed, atomically.
 pub fn write_json(path: &std::path::Path, v: &serde_json::Value) -> Result<(), String> {
     let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;

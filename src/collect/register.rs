@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::Found;
 use crate::inventory::kinds::{CpuSpec, Provider, ResourceSpec, ResourceType, spanned};
+use crate::inventory::load::slug;
 use crate::inventory::{Kind, Ref};
 
 /// Which spreadsheet.
@@ -33,19 +34,6 @@ pub struct Read {
     pub skipped: Vec<(u64, String)>,
     #[serde(skip)]
     pub found: Vec<Found>,
-}
-
-/// A slug usable in a reference: `Town Hall` → `town-hall`.
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
 }
 
 /// The first column whose header matches one of `names` (case and spacing ignored).

@@ -103,11 +103,7 @@ fn record(ops: &Ops, action: &str) {
 
 /// Collect, on a runtime of its own, and write the files and coverage.json.
 pub fn collect(opts: &Options) -> Result<Coverage, String> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let rt = crate::collect::runtime()?;
     let coverage = rt.block_on(run(opts))?;
     let text = serde_json::to_string_pretty(&coverage).map_err(|e| e.to_string())?;
     crate::output::write_atomic(&opts.out.join("coverage.json"), text.as_bytes())
@@ -856,6 +852,7 @@ async fn cost_and_usage(cfg: &SdkConfig, opts: &Options, ops: &Ops) -> Result<Va
             .build()
     };
     let mut token: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
     let mut results = Vec::new();
     loop {
         let out = client
@@ -894,8 +891,9 @@ async fn cost_and_usage(cfg: &SdkConfig, opts: &Options, ops: &Ops) -> Result<Va
             }));
         }
         token = out.next_page_token().map(String::from);
-        if token.is_none() {
-            break;
+        match &token {
+            Some(t) => crate::collect::repeated_token(&mut seen, t)?,
+            None => break,
         }
     }
     Ok(json!({

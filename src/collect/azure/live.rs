@@ -179,6 +179,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
         };
         // Resource Graph, page by page.
         let mut skip: Option<String> = None;
+        let mut tokens = std::collections::HashSet::new();
         let mut mine: Vec<Value> = Vec::new();
         loop {
             let mut options = json!({"resultFormat": "objectArray", "$top": 1000});
@@ -200,7 +201,9 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
                     sc.pages += 1;
                     mine.extend(page["data"].as_array().cloned().unwrap_or_default());
                     skip = page["$skipToken"].as_str().map(String::from);
-                    if skip.is_none() {
+                    let Some(t) = &skip else { break };
+                    if let Err(e) = crate::collect::repeated_token(&mut tokens, t) {
+                        sc.errors.push(format!("Resource Graph: {e}"));
                         break;
                     }
                 }
@@ -266,7 +269,13 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
                             &page,
                         )?;
                         match page.pointer("/properties/nextLink").and_then(Value::as_str) {
-                            Some(next) if !next.is_empty() => url = next.to_string(),
+                            Some(next) if !next.is_empty() => {
+                                if let Err(e) = crate::collect::repeated_token(&mut tokens, next) {
+                                    sc.errors.push(format!("Cost Management: {e}"));
+                                    break;
+                                }
+                                url = next.to_string();
+                            }
                             _ => break,
                         }
                     }
@@ -333,12 +342,7 @@ pub fn credential(kind: Option<&str>) -> Result<Arc<dyn TokenCredential>, String
 
 /// Collect with a credential, on a runtime of its own.
 pub fn collect(opts: &Options, credential: Arc<dyn TokenCredential>) -> Result<Coverage, String> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let rt = crate::collect::runtime()?;
     rt.block_on(run(opts, pipeline(credential, None)))
 }
 

@@ -285,6 +285,9 @@ pub fn read_export(path: &Path) -> Result<Export, String> {
                 Ok(found) => {
                     // The same resource in two files (az graph query and az resource list): once.
                     if seen.contains_key(&found.id) {
+                        *ex.skipped
+                            .entry("listed again in another file (read once)".into())
+                            .or_default() += 1;
                         continue;
                     }
                     seen.insert(found.id.clone(), ex.found.len());

@@ -76,22 +76,26 @@ async fn list_all(
     ar: &ApiResource,
     page: u32,
     pages: &mut usize,
-) -> Result<Vec<Value>, kube::Error> {
+) -> Result<Vec<Value>, String> {
     let api: Api<DynamicObject> = Api::all_with(client.clone(), ar);
     let mut lp = ListParams::default().limit(page.max(1));
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     loop {
-        let list = api.list(&lp).await?;
+        let list = api.list(&lp).await.map_err(|e| e.to_string())?;
         *pages += 1;
         for mut o in list.items {
             o.types = Some(kube::api::TypeMeta {
                 api_version: ar.api_version.clone(),
                 kind: ar.kind.clone(),
             });
-            out.push(serde_json::to_value(&o).unwrap_or(Value::Null));
+            out.push(serde_json::to_value(&o).map_err(|e| e.to_string())?);
         }
         match list.metadata.continue_ {
-            Some(t) if !t.is_empty() => lp = lp.continue_token(&t),
+            Some(t) if !t.is_empty() => {
+                crate::collect::repeated_token(&mut seen, &t)?;
+                lp = lp.continue_token(&t);
+            }
             _ => break,
         }
     }
@@ -171,14 +175,7 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
 
 /// Collect every context asked for, on a runtime of its own.
 pub fn collect(opts: &Options) -> Result<Vec<ClusterCoverage>, String> {
-    // rustls is built with two crypto providers here (the AWS SDK's and
-    // kube's): say which one kube's connections use. Already set is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let rt = crate::collect::runtime()?;
     Ok(rt.block_on(async {
         if opts.contexts.is_empty() {
             vec![one(opts, None).await]
