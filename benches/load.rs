@@ -15,7 +15,7 @@ fn load(c: &mut Criterion) {
         let g = generate::generate(dir.path(), systems, 42).expect("generate");
         group.bench_function(format!("load_and_build_{}_nodes", g.nodes), |b| {
             b.iter(|| {
-                let inv = estate::inventory::load(dir.path());
+                let inv = estate::inventory::load(&dir.path().join("inventory"));
                 let (model, ds) = estate::model::build(inv);
                 assert_eq!(ds.errors(), 0);
                 model.graph.node_count()

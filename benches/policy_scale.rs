@@ -32,7 +32,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let (model, ds) = estate::model::build(estate::inventory::load(dir.path()));
+    let (model, ds) = estate::model::build(estate::inventory::load(&dir.path().join("inventory")));
     assert_eq!(ds.errors(), 0, "the generated estate is valid");
     eprintln!(
         "loaded {} nodes, {} edges: {:.2} s",

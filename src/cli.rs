@@ -31,6 +31,9 @@ pub struct Global {
     /// Only errors on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// After the command, print each pipeline stage's wall time and the peak memory to stderr
+    #[arg(long, global = true)]
+    pub timings: bool,
     /// Colour on stderr
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -407,6 +410,9 @@ pub enum SpendView {
     },
     /// Ledger spend with technology suppliers the inventory does not know
     Shadow,
+    /// Print the warehouse query (sql/focus-aggregate.sql) whose result `--billing` reads
+    /// like the FOCUS export it sums, with the same totals
+    Sql,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

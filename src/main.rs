@@ -20,7 +20,15 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .without_time()
         .init();
-    match estate::run::run(cli) {
+    let start = std::time::Instant::now();
+    if cli.global.timings {
+        estate::timings::enable();
+    }
+    let result = estate::run::run(cli);
+    if let Some(t) = estate::timings::table(start.elapsed()) {
+        eprint!("{t}");
+    }
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");

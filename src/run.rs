@@ -252,6 +252,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             allow_bad_rows,
             format,
         } => {
+            if matches!(view, Some(SpendView::Sql)) {
+                return print(FOCUS_AGGREGATE_SQL);
+            }
             let o = Overrides {
                 billing,
                 ..overrides(None)
@@ -368,7 +371,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             bar.set_message("applying the roadmaps");
             let declared = plan::roadmap::declared(&assessed.facts.model);
-            let roadmaps = apply_roadmaps(&settings, &assessed, pack.as_ref(), today, &declared);
+            let roadmaps = crate::timings::stage("roadmaps", || {
+                apply_roadmaps(&settings, &assessed, pack.as_ref(), today, &declared)
+            });
             let facts = &assessed.facts;
             let model = &facts.model;
             let eol = model
@@ -412,7 +417,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 previous: previous.as_ref(),
                 roadmaps: &roadmaps,
             };
-            let site = match report::site::build(&inputs) {
+            let site = match crate::timings::stage("rendering", || report::site::build(&inputs)) {
                 Ok(s) => s,
                 Err(e) => {
                     bar.finish_and_clear();
@@ -422,7 +427,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             let dir = out_dir.unwrap_or_else(|| settings.out.join("report"));
             bar.set_message(format!("writing {}", dir.display()));
-            report::site::write(&site, &dir)
+            crate::timings::stage("writing", || report::site::write(&site, &dir))
                 .with_context(|| format!("writing the report to {}", dir.display()))?;
             bar.finish_and_clear();
             let bytes: usize = site.files.values().map(Vec::len).sum();
@@ -847,6 +852,9 @@ impl Output {
     }
 }
 
+/// The warehouse aggregation `estate spend sql` prints.
+const FOCUS_AGGREGATE_SQL: &str = include_str!("../sql/focus-aggregate.sql");
+
 /// `estate spend` and its views.
 fn spend(
     settings: &Settings,
@@ -914,6 +922,9 @@ fn spend(
                 DataFormat::Json => print_json(&serde_json::to_value(&result.shadow)?)?,
                 _ => print(&report::spend::shadow_table(&result))?,
             };
+        }
+        Some(SpendView::Sql) => {
+            print(FOCUS_AGGREGATE_SQL)?;
         }
         Some(SpendView::Contracts { within, as_of }) => {
             let within = match crate::inventory::Duration::parse(&within) {
@@ -1076,7 +1087,9 @@ fn pipeline(
         return fail(bar);
     };
     bar.set_message("checking policies");
-    let outcome = pack.as_ref().map(|p| policy::check(&assessed.facts, p));
+    let outcome = crate::timings::stage("policy pack", || {
+        pack.as_ref().map(|p| policy::check(&assessed.facts, p))
+    });
     Ok(Some(Piped {
         settings,
         assessed,
@@ -1113,17 +1126,21 @@ fn assess(
             return Ok(None);
         }
     };
-    let ctx = carbon::Context::new(&model, &set, settings.period, &settings.currency);
-    let est = carbon::estimate(&ctx);
+    let est = crate::timings::stage("carbon estimation", || {
+        let ctx = carbon::Context::new(&model, &set, settings.period, &settings.currency);
+        carbon::estimate(&ctx)
+    });
     let spend = if settings.billing.is_empty() {
         None
     } else {
-        match crate::assess::spend::assess(
-            &model,
-            &settings.billing,
-            settings.period,
-            &settings.currency,
-        ) {
+        match crate::timings::stage("billing aggregation", || {
+            crate::assess::spend::assess(
+                &model,
+                &settings.billing,
+                settings.period,
+                &settings.currency,
+            )
+        }) {
             Ok(s) => {
                 if !s.bad_rows.is_empty() && !out.quiet {
                     eprintln!(
@@ -1139,7 +1156,9 @@ fn assess(
             }
         }
     };
-    let facts = facts_of(settings, model, &est, spend.as_ref(), &set, eol, today);
+    let facts = crate::timings::stage("facts for the policies", || {
+        facts_of(settings, model, &est, spend.as_ref(), &set, eol, today)
+    });
     Ok(Some(Assessed {
         facts: std::sync::Arc::new(facts),
         carbon: est,
@@ -1335,14 +1354,17 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
     let Some(settings) = settings(o, out) else {
         return Ok(None);
     };
-    let inv = inventory::load(&settings.inventory);
+    let inv = crate::timings::stage("inventory load and validation", || {
+        inventory::load(&settings.inventory)
+    });
     tracing::info!(
         files = inv.files,
         documents = inv.documents,
         entities = inv.entities.len(),
         "inventory read"
     );
-    let (mut model, ds) = model::build(inv);
+    let (mut model, ds) =
+        crate::timings::stage("graph build and id resolution", || model::build(inv));
     out.diagnostics(&ds, &model.sources, true);
     if ds.errors() > 0 {
         eprintln!(
@@ -1351,7 +1373,11 @@ fn load_model(o: Overrides, out: &Output) -> Result<Option<(Settings, Model)>> {
         );
         return Ok(None);
     }
-    if collected(&settings, &mut model, out).is_none() {
+    if crate::timings::stage("collected sources", || {
+        collected(&settings, &mut model, out)
+    })
+    .is_none()
+    {
         return Ok(None);
     }
     Ok(Some((settings, model)))

@@ -1,14 +1,16 @@
-//! `cargo run --release --example synth -- --systems N --out DIR [--seed S]`:
-//! write a synthetic estate for benchmarks and scale tests; with
-//! `--focus-rows N --out FILE.csv`, a synthetic FOCUS billing export.
+//! `cargo run --release --example synth -- --systems N --out DIR [--resources M]
+//! [--focus-rows R] [--clusters K] [--seed S]`: write a synthetic estate
+//! directory (estate.yaml, inventory, FOCUS billing, Kubernetes exports) for
+//! benchmarks and scale tests. With `--focus-rows N --out FILE.csv` and no
+//! `--systems`, only a synthetic FOCUS export over made-up resources.
 
-#[path = "focus.rs"]
-mod focus;
 #[path = "generate.rs"]
 mod generate;
 
 fn main() {
-    let mut systems = 200usize;
+    let mut systems: Option<usize> = None;
+    let mut resources: Option<usize> = None;
+    let mut clusters: Option<usize> = None;
     let mut out = std::path::PathBuf::from("out/synthetic");
     let mut seed = 42u64;
     let mut focus_rows: Option<u64> = None;
@@ -19,60 +21,66 @@ fn main() {
             args.next()
                 .unwrap_or_else(|| usage(&format!("{a} needs a value")))
         };
+        fn number<T: std::str::FromStr>(flag: &str, v: String) -> T {
+            v.parse()
+                .unwrap_or_else(|_| usage(&format!("{flag} takes a whole number")))
+        }
         match a.as_str() {
-            "--systems" => {
-                systems = value()
-                    .parse()
-                    .unwrap_or_else(|_| usage("--systems takes a whole number"))
-            }
+            "--systems" => systems = Some(number(&a, value())),
+            "--resources" => resources = Some(number(&a, value())),
+            "--clusters" => clusters = Some(number(&a, value())),
             "--out" => out = value().into(),
-            "--seed" => {
-                seed = value()
-                    .parse()
-                    .unwrap_or_else(|_| usage("--seed takes a whole number"))
-            }
-            "--focus-rows" => {
-                focus_rows = Some(
-                    value()
-                        .parse()
-                        .unwrap_or_else(|_| usage("--focus-rows takes a whole number")),
-                )
-            }
-            "--focus-resources" => {
-                focus_resources = value()
-                    .parse()
-                    .unwrap_or_else(|_| usage("--focus-resources takes a whole number"))
-            }
+            "--seed" => seed = number(&a, value()),
+            "--focus-rows" => focus_rows = Some(number(&a, value())),
+            "--focus-resources" => focus_resources = number(&a, value()),
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument `{other}`")),
         }
     }
-    if let Some(rows) = focus_rows {
-        match focus::write(&out, rows, focus_resources, seed) {
+    let Some(systems) = systems else {
+        let Some(rows) = focus_rows else {
+            usage("give --systems N (an estate) or --focus-rows N (a billing file)")
+        };
+        let pool = generate::focus::pool(focus_resources);
+        match generate::write_focus(&out, rows, &pool, seed) {
             Ok(bytes) => eprintln!(
                 "wrote {rows} FOCUS rows ({bytes} bytes) to {}",
                 out.display()
             ),
-            Err(e) => {
-                eprintln!("error: writing {}: {e}", out.display());
-                std::process::exit(2);
-            }
+            Err(e) => fail(&out, e),
         }
         return;
+    };
+    let mut cfg = generate::Config::new(systems);
+    cfg.seed = seed;
+    if let Some(r) = resources {
+        cfg.resources = r;
     }
-    match generate::generate(&out, systems, seed) {
+    if let Some(r) = focus_rows {
+        cfg.focus_rows = r;
+    }
+    if let Some(c) = clusters {
+        cfg.clusters = c;
+    }
+    match generate::generate_with(&out, &cfg) {
         Ok(g) => eprintln!(
-            "wrote {} entities in {} files ({} bytes) to {}",
+            "wrote {} inventory documents in {} files ({} bytes), {} FOCUS rows ({} bytes), {} clusters with {} pods to {}",
             g.nodes,
             g.files,
             g.bytes,
+            g.focus_rows,
+            g.focus_bytes,
+            cfg.clusters,
+            g.pods,
             out.display()
         ),
-        Err(e) => {
-            eprintln!("error: writing {}: {e}", out.display());
-            std::process::exit(2);
-        }
+        Err(e) => fail(&out, e),
     }
+}
+
+fn fail(out: &std::path::Path, e: std::io::Error) -> ! {
+    eprintln!("error: writing {}: {e}", out.display());
+    std::process::exit(2);
 }
 
 fn usage(problem: &str) -> ! {
@@ -80,7 +88,7 @@ fn usage(problem: &str) -> ! {
         eprintln!("error: {problem}");
     }
     eprintln!(
-        "usage: synth [--systems N] [--out DIR] [--seed S]\n       synth --focus-rows N [--focus-resources M] --out FILE.csv [--seed S]"
+        "usage: synth --systems N [--resources M] [--focus-rows R] [--clusters K] [--out DIR] [--seed S]\n       synth --focus-rows N [--focus-resources M] --out FILE.csv [--seed S]"
     );
     std::process::exit(2);
 }

@@ -238,7 +238,7 @@ impl Acc {
             effective: c.effective,
         };
         if !c.date.is_empty() && (before(c.date, start) || before(end, c.date)) {
-            self.outside_rows += 1;
+            self.outside_rows += c.rows;
             *self.outside.entry(c.currency.to_string()).or_default() += cost;
             return;
         }
@@ -251,7 +251,7 @@ impl Acc {
             }
         };
         let b = &mut self.inputs[slot].1;
-        b.rows += 1;
+        b.rows += c.rows;
         b.input += cost;
         let description = if self.format == Format::Ledger {
             c.description
@@ -259,7 +259,7 @@ impl Acc {
             ""
         };
         // A resource id identifies the line; its name and tags are the
-        // resource's attributes, kept from the first row that has them.
+        // resource's attributes, kept from its latest-dated row (see `Latest`).
         let (name, tags) = if c.resource_id.is_empty() {
             (c.resource_name, c.tags)
         } else {
@@ -282,15 +282,12 @@ impl Acc {
                 description,
             ],
             cost,
+            c.rows,
         );
         if !c.resource_id.is_empty() {
             let attrs = &mut self.lines.attributes[slot];
-            if attrs.0.is_empty() && !c.resource_name.is_empty() {
-                attrs.0 = c.resource_name.to_string();
-            }
-            if attrs.1.is_empty() && !c.tags.is_empty() {
-                attrs.1 = c.tags.to_string();
-            }
+            attrs.0.offer(c.date, c.resource_name);
+            attrs.1.offer(c.date, c.tags);
         }
     }
 
@@ -328,6 +325,33 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
+/// A resource's name or tags as its charges give them: the value on its
+/// latest-dated row, the greater on the same day. A maximum, so it does not
+/// depend on the order rows are read in — parts of a file read in parallel,
+/// or the lines of a warehouse's pre-aggregated result, give the same.
+#[derive(Debug, Default)]
+struct Latest {
+    date: String,
+    value: String,
+}
+
+impl Latest {
+    fn offer(&mut self, date: &str, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let later = self.value.is_empty()
+            || before(&self.date, date)
+            || (self.date == date && before(&self.value, value));
+        if later {
+            self.date.clear();
+            self.date.push_str(date);
+            self.value.clear();
+            self.value.push_str(value);
+        }
+    }
+}
+
 /// Charge lines summed by key while streaming. The key's fields are joined
 /// into one byte string in a reused buffer, so a row that repeats a known
 /// line allocates nothing.
@@ -336,7 +360,7 @@ struct Lines {
     index: rustc_hash::FxHashMap<Box<[u8]>, usize>,
     lines: Vec<(Box<[u8]>, Line)>,
     /// (resource name, tags) of lines keyed by resource id.
-    attributes: Vec<(String, String)>,
+    attributes: Vec<(Latest, Latest)>,
     buffer: Vec<u8>,
 }
 
@@ -344,7 +368,7 @@ const SEPARATOR: u8 = 0x1f;
 
 impl Lines {
     /// Add a charge to its line; returns the line's slot.
-    fn add(&mut self, fields: [&str; 13], cost: Cost) -> usize {
+    fn add(&mut self, fields: [&str; 13], cost: Cost, rows: u64) -> usize {
         self.buffer.clear();
         for (n, f) in fields.iter().enumerate() {
             if n > 0 {
@@ -364,7 +388,7 @@ impl Lines {
         };
         let line = &mut self.lines[slot].1;
         line.cost += cost;
-        line.rows += 1;
+        line.rows += rows;
         slot
     }
 
@@ -377,12 +401,8 @@ impl Lines {
                     mine.cost += line.cost;
                     mine.rows += line.rows;
                     let a = &mut self.attributes[slot];
-                    if a.0.is_empty() {
-                        a.0 = attrs.0;
-                    }
-                    if a.1.is_empty() {
-                        a.1 = attrs.1;
-                    }
+                    a.0.offer(&attrs.0.date, &attrs.0.value);
+                    a.1.offer(&attrs.1.date, &attrs.1.value);
                 }
                 None => {
                     self.index.insert(key.clone(), self.lines.len());
@@ -398,33 +418,35 @@ impl Lines {
         self.lines
             .into_iter()
             .zip(self.attributes)
-            .map(|((bytes, line), (name, tags))| {
-                let text = String::from_utf8_lossy(&bytes);
-                let f: Vec<&str> = text.split(SEPARATOR as char).collect();
-                let g = |i: usize| f.get(i).copied().unwrap_or("").to_string();
-                let mut key = Key {
-                    file: g(0).parse().unwrap_or(0),
-                    currency: g(1),
-                    category: g(2),
-                    provider: g(3),
-                    service: g(4),
-                    region: g(5),
-                    resource_id: g(6),
-                    resource_name: g(7),
-                    sub_account: g(8),
-                    tags: g(9),
-                    supplier: g(10),
-                    cost_centre: g(11),
-                    description: g(12),
-                };
-                if !name.is_empty() {
-                    key.resource_name = name;
-                }
-                if !tags.is_empty() {
-                    key.tags = tags;
-                }
-                (key, line)
-            })
+            .map(
+                |((bytes, line), (Latest { value: name, .. }, Latest { value: tags, .. }))| {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let f: Vec<&str> = text.split(SEPARATOR as char).collect();
+                    let g = |i: usize| f.get(i).copied().unwrap_or("").to_string();
+                    let mut key = Key {
+                        file: g(0).parse().unwrap_or(0),
+                        currency: g(1),
+                        category: g(2),
+                        provider: g(3),
+                        service: g(4),
+                        region: g(5),
+                        resource_id: g(6),
+                        resource_name: g(7),
+                        sub_account: g(8),
+                        tags: g(9),
+                        supplier: g(10),
+                        cost_centre: g(11),
+                        description: g(12),
+                    };
+                    if !name.is_empty() {
+                        key.resource_name = name;
+                    }
+                    if !tags.is_empty() {
+                        key.tags = tags;
+                    }
+                    (key, line)
+                },
+            )
             .collect()
     }
 }

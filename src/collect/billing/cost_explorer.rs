@@ -139,6 +139,7 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
                 continue;
             }
             visit(Charge {
+                rows: 1,
                 file,
                 line,
                 billed,

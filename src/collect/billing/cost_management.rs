@@ -98,6 +98,7 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
             get(location),
         );
         visit(Charge {
+            rows: 1,
             file,
             line: i as u64 + 1,
             billed: d,

@@ -7,6 +7,11 @@
 //! BilledCost, EffectiveCost, BillingCurrency, ChargeCategory. Everything
 //! else may be absent or empty (ResourceId is empty for tax, support and
 //! commitment purchases).
+//!
+//! The result of `sql/focus-aggregate.sql` run in a warehouse — one line
+//! per resource, account, service, region, currency and day, with the rows
+//! it sums in `x_RowCount` — is a FOCUS file too and is read the same way,
+//! giving the same totals as the export it was computed from.
 
 use std::path::Path;
 
@@ -49,6 +54,8 @@ pub struct Columns {
     start: usize,
     description: usize,
     cost_centre: usize,
+    /// `x_RowCount`: the charge rows a pre-aggregated line stands for.
+    count: usize,
 }
 
 impl Columns {
@@ -81,6 +88,7 @@ impl Columns {
             start: idx("ChargePeriodStart"),
             description: idx("ChargeDescription"),
             cost_centre: col("x_CostCentre").unwrap_or(usize::MAX),
+            count: idx("x_RowCount"),
         })
     }
 }
@@ -325,6 +333,21 @@ fn rows<R: std::io::Read>(
             });
             continue;
         };
+        let count = match get(cols.count) {
+            "" => 1,
+            text => match text.trim().parse::<u64>() {
+                Ok(n) => n,
+                Err(_) => {
+                    stats.bad.push(BadRow {
+                        file: shown.to_string(),
+                        line,
+                        reason: format!("x_RowCount `{text}` is not a whole number"),
+                        amount_text: Some(get(cols.billed).to_string()),
+                    });
+                    continue;
+                }
+            },
+        };
         let cur = get(cols.currency).trim();
         if cur.len() != 3 {
             stats.bad.push(BadRow {
@@ -335,9 +358,12 @@ fn rows<R: std::io::Read>(
             });
             continue;
         }
+        // A pre-aggregated line stands for `count` rows of the export.
+        stats.rows += count.saturating_sub(1);
         visit(Charge {
             file,
             line,
+            rows: count,
             billed: b,
             effective: e,
             currency: cur,

@@ -208,6 +208,7 @@ pub fn read(
         let iso = when.format("%Y-%m-%d").to_string();
         let currency = cur.to_ascii_uppercase();
         visit(Charge {
+            rows: 1,
             file,
             line,
             billed: value,

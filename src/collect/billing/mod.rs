@@ -26,6 +26,9 @@ pub struct Charge<'a> {
     /// The input file (index into the spend run's files) and its line.
     pub file: usize,
     pub line: u64,
+    /// The charge rows this line stands for: 1, or a pre-aggregated line's
+    /// `x_RowCount` (see `sql/focus-aggregate.sql`).
+    pub rows: u64,
     pub billed: Decimal,
     pub effective: Decimal,
     pub currency: &'a str,
@@ -212,9 +215,14 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     if t.is_empty()
         || !t
             .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
     {
         return None;
+    }
+    // Warehouses write some decimals in scientific notation (Spark: `0E-10`);
+    // rust_decimal reads both forms exactly.
+    if t.bytes().any(|b| b == b'e' || b == b'E') {
+        return Decimal::from_scientific(t).ok();
     }
     t.parse::<Decimal>().ok()
 }
@@ -230,7 +238,10 @@ mod tests {
             "71.5423187500"
         );
         assert_eq!(parse_decimal("-0.00").unwrap(), Decimal::ZERO);
-        assert!(parse_decimal("1e3").is_none());
+        assert_eq!(parse_decimal("1e3"), Some(Decimal::from(1000)));
+        assert_eq!(parse_decimal("0E-10"), Some(Decimal::ZERO));
+        assert_eq!(parse_decimal("1.25E-2").unwrap().to_string(), "0.0125");
+        assert!(parse_decimal("1e").is_none());
         assert!(parse_decimal("").is_none());
         assert!(parse_decimal("12,00").is_none());
     }

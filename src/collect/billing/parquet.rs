@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use super::focus::Stats;
 use super::{BadRow, Charge};
 
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 17] = [
     "BilledCost",
     "EffectiveCost",
     "BillingCurrency",
@@ -33,6 +33,7 @@ const COLUMNS: [&str; 16] = [
     "Tags",
     "ChargeDescription",
     "x_CostCentre",
+    "x_RowCount",
 ];
 
 /// A Parquet value as exact decimal, if it is a number.
@@ -144,7 +145,7 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
                 continue;
             }
         };
-        let mut values: [Option<&Field>; 16] = [None; 16];
+        let mut values: [Option<&Field>; 17] = [None; 17];
         for (name, field) in row.get_column_iter() {
             if let Some(i) = COLUMNS.iter().position(|c| c == name) {
                 values[i] = Some(field);
@@ -174,6 +175,22 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
             });
             continue;
         }
+        let count = match values[16] {
+            None | Some(Field::Null) => Some(1),
+            Some(f) => decimal(f)
+                .filter(|d| d.fract().is_zero())
+                .and_then(|d| u64::try_from(d).ok()),
+        };
+        let Some(count) = count else {
+            stats.bad.push(BadRow {
+                file: shown.clone(),
+                line: number,
+                reason: format!("row {number}: x_RowCount is not a whole number"),
+                amount_text: Some(get(0)),
+            });
+            continue;
+        };
+        stats.rows += count.saturating_sub(1);
         let owned: Vec<String> = (0..16).map(get).collect();
         let date = owned[4].get(..10).unwrap_or("");
         let issuer = if owned[6].is_empty() {
@@ -184,6 +201,7 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
         visit(Charge {
             file,
             line: number,
+            rows: count,
             billed,
             effective,
             currency: &currency,
