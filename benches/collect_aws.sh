@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # `estate collect aws` at scale, against moto's server on 127.0.0.1.
 #
-# Reproduce the numbers in the collector scaling note (2 cores, moto 5.2.5):
-#   ESTATE=/tmp/estate-collect-bench/estate benches/collect_aws.sh 1000 5000 20000 50000 100000
+# Reproduce the numbers in the collector scaling note (2 cores, moto 5.2.5,
+# about 25 min in all, 100k alone 5 min seeding + 8 min collecting):
+#   mkdir -p /tmp/estate-collect-bench && cp /tmp/estate-target/release/estate /tmp/estate-collect-bench/estate
+#   DIR=/tmp/estate-collect-bench/full ESTATE=/tmp/estate-collect-bench/estate SWEEP_SIZE=20000 \
+#     benches/collect_aws.sh 1000 5000 20000 50000 100000
+#   tests/tools/.venv/bin/python benches/collect_aws_model.py estimate /tmp/estate-collect-bench/full
 # (ESTATE: a release binary copied aside; without it the script builds one
 # with cargo into $CARGO_TARGET_DIR.) Defaults: sizes 1000 5000 20000.
+# The last step prints the L estimate (1M resources, 50 accounts x 4 regions):
+# requests per operation from the request model, wall time from moto's
+# measured cost per request and from AWS's throttling limits.
 #
 # For each size N (resources in all), on a fresh moto server:
 #   1. seed it through boto3 (benches/seed_moto_scale.py: an Organization of
@@ -16,7 +23,9 @@
 #   3. at the first size, once more over every region moto lists (no
 #      --regions: the fixed per-region cost);
 #   4. at SWEEP_SIZE (default: the second size), again with --concurrency
-#      in SWEEP (default "1 8 32").
+#      in SWEEP (default "1 8 32");
+#   5. checks every count against the request model
+#      (benches/collect_aws_model.py check: exact, per operation).
 # Prints a table per run and the requests per operation; everything raw is
 # in DIR (runs.jsonl, stats-*.json, seed-*.json, time-*.txt). Collected
 # files are measured (bytes) and deleted unless KEEP=1.
@@ -161,3 +170,5 @@ for k in sorted(ops):
     print(f"| {k} | " + " | ".join(str(ops[k].get(l, (0, 0))[0]) for l in labels)
           + f" | {1000 * first[1] / max(first[0], 1):.1f} |")
 PY
+echo
+"$py" "$root/benches/collect_aws_model.py" check "$dir"

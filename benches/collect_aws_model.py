@@ -168,19 +168,60 @@ def estimate(d=None):
         print(f"| {k}: burst {burst}, {rate}/s | {n} | {max(0.0, (n - burst) / rate):.1f} |")
     dp = (c["instances"] + c["rds"]) * 365
     print(f"| cloudwatch datapoints: {DPS:,}/s | {dp:,} (estimated: metrics x 365 days) | {dp / DPS:.1f} |")
+    # (b) AWS: no limit above binds, so each task is its requests one after another at a
+    # per-request latency (an assumption: not measured here), floored by the datapoint quota.
+    n_region = sum(v for k, v in model([c], {}, 1, "aws").items()
+                   if k not in ("sts:GetCallerIdentity", "organizations:ListAccounts", "sts:AssumeRole"))
+    n_s3 = 1 + 3 * per_account + sum(gmd(2 * n, "aws") for n in buckets[0].values())
+    print(f"\n(b) AWS, latency-bound: a region task makes {n_region} requests (floor {dp / DPS:.1f} s from the "
+          f"datapoint quota), an account's S3 task {n_s3:,}, all in sequence; {a - 1} AssumeRole first, in sequence.")
+    print("| latency/request | region task s | S3 task s | sum of tasks s | wall --concurrency 8 | 32 | 64 |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for ms in (30, 50, 100):
+        lat = ms / 1000
+        t_region = max(n_region * lat, dp / DPS + (n_region - per_cell["monitoring"]) * lat)
+        t_s3 = n_s3 * lat
+        work = ncells * t_region + a * t_s3
+        walls = []
+        for conc in (8, 32, 64):
+            lo = max(work / conc, t_s3) + (a - 1) * lat
+            walls.append(f"{lo / 60:.0f}-{(work / conc + t_s3 + (a - 1) * lat) / 60:.0f} min")
+        print(f"| {ms} ms | {t_region:.1f} | {t_s3:.0f} | {work:,.0f} | " + " | ".join(walls) + " |")
     if d:
         import glob
         c1 = sorted(glob.glob(f"{d}/stats-*-c1.json"))
         if c1:
+            # (a) moto: its cost per item listed (per request for the rest), uncontended (--concurrency 1).
+            label = c1[-1].rsplit("/", 1)[-1][len("stats-"):-len(".json")]
+            size = int(label.split("-")[0][1:])
+            seed = json.load(open(f"{d}/seed-{size}.json"))
+            cells_b, buckets_b, _ = bench_shape(seed)
+            items = {"ec2:DescribeInstances": sum(x["instances"] for x in cells_b),
+                     "ec2:DescribeVolumes": sum(x["volumes"] for x in cells_b),
+                     "rds:DescribeDBInstances": sum(x["rds"] for x in cells_b),
+                     "lambda:ListFunctions": sum(x["lambda"] for x in cells_b),
+                     "monitoring:GetMetricData": sum(x["instances"] + x["rds"] for x in cells_b)
+                     + 2 * sum(sum(b.values()) for b in buckets_b.values())}
+            l_items = {"ec2:DescribeInstances": L["instances"], "ec2:DescribeVolumes": L["volumes"],
+                       "rds:DescribeDBInstances": L["rds"], "lambda:ListFunctions": L["lambda"],
+                       "monitoring:GetMetricData": L["instances"] + L["rds"] + 2 * L["s3"]}
             cost = {}
-            for s in json.load(open(c1[-1]))["requests"]:
-                k = f"{s['service']}:{s['operation']}"
+            for st in json.load(open(c1[-1]))["requests"]:
+                k = f"{st['service']}:{st['operation']}"
                 n, t = cost.get(k, (0, 0.0))
-                cost[k] = (n + s["count"], t + s["seconds"])
-            print(f"\nmoto's cost per request ({c1[-1].rsplit('/', 1)[-1]}, --concurrency 1):")
-            for k in sorted(cost):
-                print(f"  {k}: {1000 * cost[k][1] / cost[k][0]:.1f} ms")
-
+                cost[k] = (n + st["count"], t + st["seconds"])
+            print(f"\n(a) moto's cost, from {label} (uncontended), applied to L:")
+            print("| operation | moto ms | per | L seconds |\n|---|---:|---|---:|")
+            total_s = 0.0
+            for k in sorted(aws):
+                n, t = cost.get(k, (1, 0.0025))
+                if k in items:
+                    ms, per, sec = 1000 * t / items[k], "item", t / items[k] * l_items[k]
+                else:
+                    ms, per, sec = 1000 * t / n, "request", t / n * aws[k]
+                total_s += sec
+                print(f"| {k} | {ms:.2f} | {per} | {sec:,.0f} |")
+            print(f"| **total (moto serves one request at a time)** | | | **{total_s:,.0f} s = {total_s / 60:.0f} min** |")
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["check"]:

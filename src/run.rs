@@ -417,26 +417,30 @@ pub fn run(cli: Cli) -> Result<u8> {
                 previous: previous.as_ref(),
                 roadmaps: &roadmaps,
             };
-            let site = match crate::timings::stage("rendering", || report::site::build(&inputs)) {
-                Ok(s) => s,
+            let dir = out_dir.unwrap_or_else(|| settings.out.join("report"));
+            let staged = report::site::Staged::new(&dir)
+                .with_context(|| format!("writing the report to {}", dir.display()))?;
+            let pages = match crate::timings::stage("rendering", || {
+                report::site::build(&inputs, &staged)
+            }) {
+                Ok(n) => n,
                 Err(e) => {
                     bar.finish_and_clear();
                     eprintln!("error: {e}");
                     return Ok(BAD_INPUT);
                 }
             };
-            let dir = out_dir.unwrap_or_else(|| settings.out.join("report"));
             bar.set_message(format!("writing {}", dir.display()));
-            crate::timings::stage("writing", || report::site::write(&site, &dir))
+            let (files, bytes) = staged.written();
+            crate::timings::stage("writing", || staged.publish(&dir))
                 .with_context(|| format!("writing the report to {}", dir.display()))?;
             bar.finish_and_clear();
-            let bytes: usize = site.files.values().map(Vec::len).sum();
             let index = dir.join("index.html");
             println!(
                 "{}: {} pages, {} files, {:.1} MB",
                 index.display(),
-                site.pages,
-                site.files.len(),
+                pages,
+                files,
                 bytes as f64 / 1e6
             );
             if let Some(o) = &outcome
@@ -1704,9 +1708,14 @@ fn read_collected(
     };
     // Kubernetes clusters: their nodes joined to the VMs they are.
     let mut kubernetes = Vec::new();
+    let mut machines =
+        (!settings.kubernetes.is_empty()).then(|| crate::collect::kubernetes::Machines::of(model));
     for (path, name) in &settings.kubernetes {
         let c = crate::collect::kubernetes::read(path, name)?;
-        let applied = crate::collect::kubernetes::apply(model, &c);
+        let Some(machines) = machines.as_mut() else {
+            break;
+        };
+        let applied = crate::collect::kubernetes::apply(model, machines, &c);
         if !applied.problems.is_empty() && !out.quiet {
             eprintln!(
                 "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",

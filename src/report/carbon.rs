@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::assess::carbon::{Basis, Estimate, Item, Range};
+use serde::Serialize;
+
+use crate::assess::carbon::{Basis, Category, Estimate, Item, Range};
 use crate::inventory::Kind;
 use crate::model::{EdgeKind, Model};
 use crate::settings::Period;
@@ -128,6 +130,58 @@ fn round(x: f64) -> f64 {
 }
 
 pub fn to_json(model: &Model, est: &Estimate, period: Period, basis: Basis) -> Value {
+    serde_json::to_value(json_of(model, est, period, basis)).unwrap_or(Value::Null)
+}
+
+/// A range rounded for output.
+#[derive(Serialize)]
+struct Rounded {
+    low: f64,
+    central: f64,
+    high: f64,
+}
+
+fn rounded(r: Range) -> Rounded {
+    Rounded {
+        low: round(r.low),
+        central: round(r.central),
+        high: round(r.high),
+    }
+}
+
+/// One item as the JSON contract writes it (borrowed: an estate's items
+/// are written without building a second tree of them).
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    id: &'a str,
+    system: &'a Option<String>,
+    category: Category,
+    scope: crate::assess::carbon::Scope,
+    method: &'a str,
+    quality: crate::assess::carbon::Quality,
+    site: &'a Option<String>,
+    supplier: &'a Option<String>,
+    energy_kwh: Rounded,
+    operational_co2e_kg: Rounded,
+    td_co2e_kg: Rounded,
+    embodied_co2e_kg: Rounded,
+    co2e_kg: Rounded,
+    energy_parts_kwh: &'a crate::assess::carbon::Parts,
+    factors: &'a [std::sync::Arc<str>],
+    notes: &'a [std::sync::Arc<str>],
+}
+
+/// The carbon JSON: totals and breakdowns, then every item.
+#[derive(Serialize)]
+pub struct Json<'a> {
+    #[serde(flatten)]
+    head: serde_json::Map<String, Value>,
+    items: Vec<ItemJson<'a>>,
+    not_estimated: Value,
+}
+
+/// [`to_json`] as a value to serialise directly.
+pub fn json_of<'a>(model: &Model, est: &'a Estimate, period: Period, basis: Basis) -> Json<'a> {
     let (co2e, kwh) = totals(est, basis);
     let rows = |by: By, key: &str| -> Vec<Value> {
         breakdown(model, est, basis, by)
@@ -135,28 +189,26 @@ pub fn to_json(model: &Model, est: &Estimate, period: Period, basis: Basis) -> V
             .map(|(k, r)| json!({ key: if k == UNATTRIBUTED { Value::Null } else { Value::String(k) }, "co2e_kg": range_json(r) }))
             .collect()
     };
-    let items: Vec<Value> = est
+    let items = est
         .items
         .iter()
-        .map(|i| {
-            json!({
-                "id": i.id,
-                "system": i.system,
-                "category": i.category,
-                "scope": i.scope,
-                "method": i.method,
-                "quality": i.quality,
-                "site": i.site,
-                "supplier": i.supplier,
-                "energy_kwh": range_json(i.energy_kwh),
-                "operational_co2e_kg": range_json(i.operational(basis)),
-                "td_co2e_kg": range_json(i.td_co2e_kg),
-                "embodied_co2e_kg": range_json(i.embodied_co2e_kg),
-                "co2e_kg": range_json(i.co2e(basis)),
-                "energy_parts_kwh": i.energy_parts,
-                "factors": i.factors,
-                "notes": i.notes,
-            })
+        .map(|i| ItemJson {
+            id: &i.id,
+            system: &i.system,
+            category: i.category,
+            scope: i.scope,
+            method: i.method,
+            quality: i.quality,
+            site: &i.site,
+            supplier: &i.supplier,
+            energy_kwh: rounded(i.energy_kwh),
+            operational_co2e_kg: rounded(i.operational(basis)),
+            td_co2e_kg: rounded(i.td_co2e_kg),
+            embodied_co2e_kg: rounded(i.embodied_co2e_kg),
+            co2e_kg: rounded(i.co2e(basis)),
+            energy_parts_kwh: &i.energy_parts,
+            factors: &i.factors,
+            notes: &i.notes,
         })
         .collect();
     let mut quality: BTreeMap<String, Range> = BTreeMap::new();
@@ -170,7 +222,7 @@ pub fn to_json(model: &Model, est: &Estimate, period: Period, basis: Basis) -> V
             )
             .or_default() += i.co2e(basis);
     }
-    json!({
+    let head = json!({
         "period": { "start": period.start.to_string(), "end": period.end.to_string() },
         "basis": basis,
         "factor_set": est.factor_set,
@@ -183,9 +235,15 @@ pub fn to_json(model: &Model, est: &Estimate, period: Period, basis: Basis) -> V
         "by_site": rows(By::Site, "id"),
         "by_supplier": rows(By::Supplier, "id"),
         "by_quality": quality.into_iter().map(|(k, r)| json!({ "quality": k, "co2e_kg": range_json(r) })).collect::<Vec<_>>(),
-        "items": items,
-        "not_estimated": { "count": est.not_estimated.len(), "items": est.not_estimated },
-    })
+    });
+    let Value::Object(head) = head else {
+        unreachable!("json! of an object is an object")
+    };
+    Json {
+        head,
+        items,
+        not_estimated: json!({ "count": est.not_estimated.len(), "items": est.not_estimated }),
+    }
 }
 
 fn kg(x: f64) -> String {

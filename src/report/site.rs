@@ -224,10 +224,15 @@ struct Page {
     context: tera::Context,
 }
 
-/// A rendered report: files by relative path.
-pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
-    pub pages: usize,
+/// The report being written: files go into a temporary directory beside
+/// the destination as they are rendered, and it replaces the destination
+/// only when every file is there, so an interrupted run leaves the previous
+/// report as it was.
+pub struct Staged {
+    parent: PathBuf,
+    tmp: tempfile::TempDir,
+    files: std::sync::atomic::AtomicUsize,
+    bytes: std::sync::atomic::AtomicU64,
 }
 
 /// Templates: the shipped ones, each replaced by the estate's file of the same name.
@@ -276,7 +281,8 @@ fn template_error(e: &tera::Error, dir: Option<&Path>) -> String {
 }
 
 /// Build every page and file of the report.
-pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
+/// Render the report into `out`; returns the number of pages.
+pub fn build(i: &Inputs<'_>, out: &Staged) -> Result<usize, String> {
     let tera = templates(i.templates)?;
     let f = Fmt {
         symbol: symbol(i.currency),
@@ -591,17 +597,7 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
             c
         },
     });
-    for &s in &systems {
-        pages.push(system_page_context(
-            i,
-            &base,
-            &f,
-            s,
-            &findings_by_node,
-            &carbon_by_system,
-            spend_of(&model.node(s).id),
-        ));
-    }
+    // A page per system, rendered with the others below.
 
     // ---- Spend ---------------------------------------------------------
     if let (Some(sp), Some(l)) = (i.spend, ledger) {
@@ -1043,7 +1039,6 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     }
 
     // ---- Render --------------------------------------------------------
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let nav: Vec<Value> = [
         ("index", "index.html", "Overview"),
         ("map", "map.html", "Estate map"),
@@ -1057,14 +1052,43 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     .filter(|(_, p, _)| pages.iter().any(|x| x.path == *p))
     .map(|(id, p, t)| json!({"id": id, "href": p, "title": t}))
     .collect();
-    let page_count = pages.len();
-    for p in pages {
-        let mut ctx = p.context;
-        ctx.insert("nav", &nav);
-        let html = tera
-            .render(p.template, &ctx)
+    let page_count = pages.len() + systems.len();
+    // Pages render on every core and go to disk as they are done.
+    {
+        use rayon::prelude::*;
+        pages.into_par_iter().try_for_each(|p| {
+            let mut ctx = p.context;
+            ctx.insert("nav", &nav);
+            let html = tera
+                .render(p.template, &ctx)
+                .map_err(|e| template_error(&e, i.templates))?;
+            out.put(&p.path, html.as_bytes())
+        })?;
+        // System pages are built, rendered and written one by one on each
+        // core, so an estate's thousands of them are never all in memory.
+        systems.par_iter().try_for_each(|&s| {
+            let p = system_page_context(
+                i,
+                &base,
+                &f,
+                s,
+                &findings_by_node,
+                &carbon_by_system,
+                spend_of(&model.node(s).id),
+            );
+            let mut ctx = p.context;
+            ctx.insert("nav", &nav);
+            let html = tera
+                .render(p.template, &ctx)
+                .map_err(|e| template_error(&e, i.templates))?;
+            out.put(&p.path, html.as_bytes())
+        })?;
+    }
+    for asset in ["style.css", "script.js"] {
+        let text = tera
+            .render(asset, &base)
             .map_err(|e| template_error(&e, i.templates))?;
-        files.insert(p.path, html.into_bytes());
+        out.put(asset, text.as_bytes())?;
     }
     // Markdown summary.
     let mut md = base.clone();
@@ -1093,46 +1117,52 @@ pub fn build(i: &Inputs<'_>) -> Result<Site, String> {
     let summary = tera
         .render("summary.md", &md)
         .map_err(|e| template_error(&e, i.templates))?;
-    files.insert("summary.md".into(), summary.into_bytes());
+    out.put("summary.md", summary.as_bytes())?;
     for t in tables.iter().filter(|t| t.export) {
         let text = t
             .to_csv()
             .map_err(|e| format!("csv export of `{}`: {e}", t.name))?;
-        files.insert(format!("csv/{}.csv", t.name), text.into_bytes());
+        out.put(&format!("csv/{}.csv", t.name), text.as_bytes())?;
     }
     // Data and diagrams as code.
-    let mut data = json!({
-        "estate": {"name": i.name, "currency": i.currency, "period": {"start": i.period.start.to_string(), "end": i.period.end.to_string()}},
-        "summary": super::summary::summarise(model, i.name),
-        "carbon": super::carbon::to_json(model, i.carbon, i.period, Basis::Location),
-    });
-    if let Some(sp) = i.spend {
-        data["spend"] = super::spend::to_json(sp, i.period, i.currency);
+    // Serialised directly: at scale the carbon items are most of the file.
+    #[derive(Serialize)]
+    struct Data<'a> {
+        estate: Value,
+        summary: Value,
+        carbon: super::carbon::Json<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        spend: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        check: Option<Value>,
     }
-    if let Some(o) = i.findings {
-        data["check"] = super::check::to_json(o, i.sources);
-    }
-    files.insert(
-        "data.json".into(),
-        (serde_json::to_string_pretty(&data).map_err(|e| e.to_string())? + "\n").into_bytes(),
-    );
+    let data = Data {
+        estate: json!({"name": i.name, "currency": i.currency, "period": {"start": i.period.start.to_string(), "end": i.period.end.to_string()}}),
+        summary: serde_json::to_value(super::summary::summarise(model, i.name))
+            .map_err(|e| e.to_string())?,
+        carbon: super::carbon::json_of(model, i.carbon, i.period, Basis::Location),
+        spend: i
+            .spend
+            .map(|sp| super::spend::to_json(sp, i.period, i.currency)),
+        check: i.findings.map(|o| super::check::to_json(o, i.sources)),
+    };
+    let mut json = serde_json::to_vec_pretty(&data).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    out.put("data.json", &json)?;
     let sel = super::graph::select(model, &super::graph::default_kinds(), None, 0);
-    files.insert(
-        "diagrams/estate.dot".into(),
-        super::graph::to_dot(model, &sel).into_bytes(),
-    );
-    files.insert(
-        "diagrams/estate.mmd".into(),
-        super::graph::to_mermaid(model, &sel).into_bytes(),
-    );
-    files.insert(
-        "diagrams/workspace.dsl".into(),
-        super::diagram::structurizr(model, i.name).into_bytes(),
-    );
-    Ok(Site {
-        files,
-        pages: page_count,
-    })
+    out.put(
+        "diagrams/estate.dot",
+        super::graph::to_dot(model, &sel).as_bytes(),
+    )?;
+    out.put(
+        "diagrams/estate.mmd",
+        super::graph::to_mermaid(model, &sel).as_bytes(),
+    )?;
+    out.put(
+        "diagrams/workspace.dsl",
+        super::diagram::structurizr(model, i.name).as_bytes(),
+    )?;
+    Ok(page_count)
 }
 
 /// (low, central, high) location-based kgCO2e of a system's items.
@@ -1535,37 +1565,65 @@ fn system_page_context(
 
 /// Write the site into `dir` (its parent created): files go to a temporary
 /// sibling directory first, which then replaces `dir` in one rename.
-pub fn write(site: &Site, dir: &Path) -> std::io::Result<()> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".report-")
-        .tempdir_in(&parent)?;
-    for (path, bytes) in &site.files {
-        let p = tmp.path().join(path);
-        if let Some(d) = p.parent() {
-            std::fs::create_dir_all(d)?;
-        }
-        std::fs::write(&p, bytes)?;
+impl Staged {
+    /// A temporary directory beside `dir` (the report's destination).
+    pub fn new(dir: &Path) -> std::io::Result<Staged> {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".report-")
+            .tempdir_in(&parent)?;
+        Ok(Staged {
+            parent,
+            tmp,
+            files: Default::default(),
+            bytes: Default::default(),
+        })
     }
-    let staged = tmp.keep();
-    if dir.exists() {
-        let old = parent.join(format!(".report-old-{}", std::process::id()));
-        std::fs::rename(dir, &old)?;
-        if let Err(e) = std::fs::rename(&staged, dir) {
-            // Put the previous report back rather than leave none.
-            let _ = std::fs::rename(&old, dir);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
-        std::fs::remove_dir_all(&old)?;
-    } else {
-        std::fs::rename(&staged, dir)?;
+
+    /// Write one file of the report (any thread).
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let p = self.tmp.path().join(path);
+        let written = p
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&p, bytes));
+        written.map_err(|e| format!("writing {}: {e}", p.display()))?;
+        self.files.fetch_add(1, Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Relaxed);
+        Ok(())
     }
-    Ok(())
+
+    /// Files and bytes written so far.
+    pub fn written(&self) -> (usize, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.files.load(Relaxed), self.bytes.load(Relaxed))
+    }
+
+    /// Put the finished report in place of `dir`'s previous one.
+    pub fn publish(self, dir: &Path) -> std::io::Result<()> {
+        let staged = self.tmp.keep();
+        if dir.exists() {
+            let old = self
+                .parent
+                .join(format!(".report-old-{}", std::process::id()));
+            std::fs::rename(dir, &old)?;
+            if let Err(e) = std::fs::rename(&staged, dir) {
+                // Put the previous report back rather than leave none.
+                let _ = std::fs::rename(&old, dir);
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(e);
+            }
+            std::fs::remove_dir_all(&old)?;
+        } else {
+            std::fs::rename(&staged, dir)?;
+        }
+        Ok(())
+    }
 }
 
 fn range_text(r: crate::assess::carbon::Range) -> String {

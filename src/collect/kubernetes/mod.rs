@@ -510,28 +510,40 @@ pub struct Applied {
     pub problems: Vec<String>,
 }
 
+/// The model's resources by what a node's provider id or name can say:
+/// external id, AWS instance id, name (lower case). Built once for all
+/// clusters; the nodes [`apply`] adds are added to it.
+pub struct Machines(HashMap<String, petgraph::stable_graph::NodeIndex>);
+
+impl Machines {
+    pub fn of(model: &crate::model::Model) -> Machines {
+        use crate::inventory::{Kind, Spec};
+        let mut by_key = HashMap::new();
+        for idx in model.nodes_of(Kind::Resource) {
+            let n = model.node(idx);
+            if let Some(Spec::Resource(r)) = &n.spec
+                && let Some(e) = &r.external_id
+            {
+                let e = e.to_ascii_lowercase();
+                if let Some((_, iid)) = e.split_once(":instance/") {
+                    by_key.insert(iid.to_string(), idx);
+                }
+                by_key.insert(e, idx);
+            }
+            by_key.entry(n.name.to_ascii_lowercase()).or_insert(idx);
+        }
+        Machines(by_key)
+    }
+}
+
 /// Join a cluster's nodes to the model: each node is the VM its provider id
 /// names (an AWS instance's ARN, an Azure VM's id) or a resource of its
 /// name; a node no resource is becomes a new compute resource, mapped to
 /// systems by the Mapping rules like any collected resource.
-pub fn apply(model: &mut crate::model::Model, c: &Cluster) -> Applied {
+pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Cluster) -> Applied {
     use crate::inventory::kinds::{Provider, ResourceSpec, ResourceType, spanned};
-    use crate::inventory::{Kind, Spec};
     use crate::model::{Edge, EdgeKind};
-    let mut by_key: HashMap<String, petgraph::stable_graph::NodeIndex> = HashMap::new();
-    for idx in model.nodes_of(Kind::Resource) {
-        let n = model.node(idx);
-        if let Some(Spec::Resource(r)) = &n.spec
-            && let Some(e) = &r.external_id
-        {
-            let e = e.to_ascii_lowercase();
-            if let Some((_, iid)) = e.split_once(":instance/") {
-                by_key.insert(iid.to_string(), idx);
-            }
-            by_key.insert(e, idx);
-        }
-        by_key.entry(n.name.to_ascii_lowercase()).or_insert(idx);
-    }
+    let by_key = &mut machines.0;
     let mut out = Applied {
         file: c.path.display().to_string(),
         cluster: c.name.clone(),
@@ -610,6 +622,7 @@ pub fn apply(model: &mut crate::model::Model, c: &Cluster) -> Applied {
                     }
                 }
                 out.added += 1;
+                by_key.entry(n.name.to_ascii_lowercase()).or_insert(i);
                 i
             }
         };
