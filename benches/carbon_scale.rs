@@ -1,6 +1,8 @@
-//! `cargo run --release --example carbon-scale -- N`: build a model of N
-//! cloud resources and estimate it once, printing the time of each step
-//! (run under `/usr/bin/time -v` for peak memory).
+//! `cargo run --release --example carbon-scale -- N [--usage FILE.json]`:
+//! build a model of N cloud resources and estimate it once, printing the
+//! time of each step (run under `/usr/bin/time -v` for peak memory); with
+//! `--usage`, also write the same rows as Cloud Carbon Footprint's
+//! estimator reads them (tests/tools/ccf/reference.mjs), for benches/run.
 
 use std::time::Instant;
 
@@ -13,12 +15,19 @@ use estate::settings::Period;
 mod resources;
 
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args
+        .first()
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
+    let rows = resources::rows(n, 7);
+    if let Some(i) = args.iter().position(|a| a == "--usage") {
+        let path = args.get(i + 1).expect("--usage FILE");
+        let json = resources::usage_json(&rows);
+        std::fs::write(path, json.to_string()).expect("write the usage rows");
+    }
     let t = Instant::now();
-    let model = resources::model(n, 7);
+    let model = resources::model_of(&rows);
     eprintln!("model of {n} resources: {:.2} s", t.elapsed().as_secs_f64());
     let factors =
         carbon::factors::load("default", None, &mut Sources::default()).expect("built-in set");

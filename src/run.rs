@@ -876,12 +876,14 @@ fn spend(
         );
         return Ok(BAD_INPUT);
     }
-    let result = match spend::assess(
-        model,
-        &settings.billing,
-        settings.period,
-        &settings.currency,
-    ) {
+    let result = match crate::timings::stage("billing aggregation", || {
+        spend::assess(
+            model,
+            &settings.billing,
+            settings.period,
+            &settings.currency,
+        )
+    }) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

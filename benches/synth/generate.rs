@@ -14,7 +14,7 @@ use std::path::Path;
 
 #[path = "focus.rs"]
 pub mod focus;
-pub use focus::{Billed, write as write_focus};
+use focus::Billed;
 
 /// What to generate.
 #[derive(Clone, Debug)]

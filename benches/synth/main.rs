@@ -42,7 +42,7 @@ fn main() {
             usage("give --systems N (an estate) or --focus-rows N (a billing file)")
         };
         let pool = generate::focus::pool(focus_resources);
-        match generate::write_focus(&out, rows, &pool, seed) {
+        match generate::focus::write(&out, rows, &pool, seed) {
             Ok(bytes) => eprintln!(
                 "wrote {rows} FOCUS rows ({bytes} bytes) to {}",
                 out.display()

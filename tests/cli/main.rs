@@ -17,6 +17,7 @@ mod roadmap;
 mod snapshot;
 mod sources;
 mod spend;
+mod warehouse;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -502,6 +502,8 @@ async fn instances(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String>
     record(ops, "ec2:DescribeInstances");
     let mut pages = aws_sdk_ec2::Client::new(cfg)
         .describe_instances()
+        // Without MaxResults AWS answers in one page however large the region.
+        .max_results(1000)
         .into_paginator()
         .send();
     let mut reservations = Vec::new();
@@ -542,6 +544,7 @@ async fn volumes(cfg: &SdkConfig, ops: &Ops) -> Result<(Value, usize), String> {
     record(ops, "ec2:DescribeVolumes");
     let mut pages = aws_sdk_ec2::Client::new(cfg)
         .describe_volumes()
+        .max_results(500)
         .into_paginator()
         .send();
     let mut list = Vec::new();

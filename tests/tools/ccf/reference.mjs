@@ -516,14 +516,25 @@ export function estimateAll(rows) {
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const file = process.argv[2];
+  // --bench: time the estimation alone (as benches/run times Estate's) and
+  // print the row count, seconds and total kgCO2e instead of every row.
+  const bench = process.argv[2] === "--bench";
+  const file = process.argv[bench ? 3 : 2];
   if (!file) {
-    process.stderr.write("usage: node reference.mjs INPUT.json\n");
+    process.stderr.write("usage: node reference.mjs [--bench] INPUT.json\n");
     process.exit(2);
   }
   try {
     const rows = JSON.parse(readFileSync(file, "utf8"));
-    process.stdout.write(JSON.stringify(estimateAll(rows), null, 2) + "\n");
+    if (bench) {
+      const start = performance.now();
+      const out = estimateAll(rows);
+      const seconds = (performance.now() - start) / 1000;
+      const total = out.rows.reduce((t, r) => t + (r.total?.kgco2e ?? 0), 0);
+      process.stdout.write(`estimated ${rows.length} rows in ${seconds.toFixed(3)} s; total ${total.toFixed(1)} kgCO2e\n`);
+    } else {
+      process.stdout.write(JSON.stringify(estimateAll(rows), null, 2) + "\n");
+    }
   } catch (e) {
     process.stderr.write(`reference.mjs: ${e.message}\n`);
     process.exit(1);
