@@ -32,9 +32,37 @@ struct Rule {
     name: Option<GlobMatcher>,
 }
 
-/// The compiled rules of every Mapping in the model.
+/// The compiled rules of every Mapping in the model, indexed so a lookup
+/// tries only the rules that could match: a rule with a tag condition is
+/// filed under one of its tags, else one with a cluster or account under
+/// that; the rest are tried for everything. Thousands of rules cost a
+/// lookup what a handful do, and the first match in declaration order still
+/// wins.
 pub struct Mapper {
     rules: Vec<Rule>,
+    anchored: std::collections::HashMap<Anchor, Vec<usize>>,
+    always: Vec<usize>,
+}
+
+/// A condition every match of a rule has: a tag (exact), a cluster or an
+/// account (lower case, as they compare ignoring case).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Anchor {
+    Tag(String, String),
+    Cluster(String),
+    Account(String),
+}
+
+fn anchor(w: &MappingMatch) -> Option<Anchor> {
+    if let Some((k, v)) = w.tags.iter().next() {
+        Some(Anchor::Tag(k.clone(), v.clone()))
+    } else if let Some(c) = &w.cluster {
+        Some(Anchor::Cluster(c.to_ascii_lowercase()))
+    } else {
+        w.account
+            .as_ref()
+            .map(|a| Anchor::Account(a.to_ascii_lowercase()))
+    }
 }
 
 impl Mapper {
@@ -65,7 +93,19 @@ impl Mapper {
                 }
             }
         }
-        Mapper { rules }
+        let mut anchored: std::collections::HashMap<Anchor, Vec<usize>> = Default::default();
+        let mut always = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            match anchor(&r.when) {
+                Some(a) => anchored.entry(a).or_default().push(i),
+                None => always.push(i),
+            }
+        }
+        Mapper {
+            rules,
+            anchored,
+            always,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -74,11 +114,27 @@ impl Mapper {
 
     /// The systems (with weights) of the first rule that matches, with the rule's position.
     pub fn systems(&self, f: &Facts<'_>) -> Option<(&[(String, f64)], usize)> {
-        self.rules
-            .iter()
-            .enumerate()
-            .find(|(_, r)| matches(r, f))
-            .map(|(i, r)| (r.systems.as_slice(), i))
+        let mut candidates = self.always.clone();
+        let mut add = |a: Anchor| {
+            if let Some(v) = self.anchored.get(&a) {
+                candidates.extend_from_slice(v);
+            }
+        };
+        for (k, v) in f.tags {
+            add(Anchor::Tag(k.clone(), v.clone()));
+        }
+        if !f.cluster.is_empty() {
+            add(Anchor::Cluster(f.cluster.to_ascii_lowercase()));
+        }
+        if !f.account.is_empty() {
+            add(Anchor::Account(f.account.to_ascii_lowercase()));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .find(|&i| matches(&self.rules[i], f))
+            .map(|i| (self.rules[i].systems.as_slice(), i))
     }
 }
 

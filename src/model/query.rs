@@ -140,12 +140,13 @@ impl Model {
     /// What a node rolls up to: its systems (a system is its own; a resource
     /// belongs to the systems that run on it or on what runs on it), and their
     /// domains, capabilities and cost centres.
-    pub fn rollup(&self, idx: NodeIndex) -> Rollup {
-        let mut r = Rollup::default();
-        let systems: Vec<NodeIndex> = match self.graph[idx].kind {
+    /// The systems a node belongs to: itself, a resource's systems (those
+    /// running on it, directly or through VMs on it), an integration's ends.
+    /// What [`Model::rollup`] starts from, without the rest of the roll-up.
+    pub fn systems_of(&self, idx: NodeIndex) -> Vec<NodeIndex> {
+        match self.graph[idx].kind {
             Kind::System => vec![idx],
             Kind::Resource => {
-                // Systems that run on this resource, directly or through VMs on it.
                 let mut found = Vec::new();
                 let mut stack = vec![idx];
                 let mut seen = HashSet::from([idx]);
@@ -166,7 +167,12 @@ impl Model {
                 self.neighbours(idx, Direction::Outgoing, &[EdgeKind::IntegratesWith])
             }
             _ => Vec::new(),
-        };
+        }
+    }
+
+    pub fn rollup(&self, idx: NodeIndex) -> Rollup {
+        let mut r = Rollup::default();
+        let systems = self.systems_of(idx);
         let out = |n: NodeIndex, e: EdgeKind, k: Kind| -> Vec<NodeIndex> {
             self.neighbours(n, Direction::Outgoing, &[e])
                 .into_iter()

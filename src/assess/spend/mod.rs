@@ -1016,13 +1016,14 @@ impl<'a> Attributor<'a> {
         };
         if let Some(idx) = node {
             // A resource several systems run on is shared evenly among them.
-            let systems: Vec<(String, f64)> = self
+            let ids: std::collections::BTreeSet<&str> = self
                 .model
-                .rollup(*idx)
-                .systems
+                .systems_of(*idx)
                 .into_iter()
-                .map(|s| (s, 1.0))
+                .map(|s| self.model.graph[s].id.as_str())
                 .collect();
+            let systems: Vec<(String, f64)> =
+                ids.into_iter().map(|s| (s.to_string(), 1.0)).collect();
             if !systems.is_empty() {
                 return done(systems, "");
             }
