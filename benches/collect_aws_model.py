@@ -8,8 +8,9 @@ Usage:
                                       from AWS's documented throttling limits
 
 The model, per account x region task (live.rs region_services, every call in sequence):
-  ec2:DescribeInstances    pages(reservations) - no MaxResults: AWS answers unpaginated (1), moto 100 reservations a page
-  ec2:DescribeVolumes      1 - no MaxResults; neither AWS nor moto pages it
+  ec2:DescribeInstances    ceil(I / 1000) on AWS (MaxResults 1000 since the measured runs; before, 1 unpaginated);
+                           moto, as measured before that change: 100 reservations a page
+  ec2:DescribeVolumes      ceil(V / 500) on AWS (MaxResults 500; before, 1); moto as measured: 1
   rds:DescribeDBInstances  ceil(D / 100)  (MaxRecords default 100)        minimum 1, as for every list below
   rds:DescribeDBClusters   ceil(C / 100)
   lambda:ListFunctions     ceil(F / 50) on AWS (50 a page at most); 1 on moto (no paging)
@@ -60,8 +61,8 @@ def model(cells, buckets, accounts, server, all_regions=0, days=365):
         add("ec2:DescribeRegions", accounts)
     empty = {"instances": 0, "reservations": 0, "volumes": 0, "rds": 0, "lambda": 0}
     for c in cells + [empty] * (all_regions * accounts):
-        add("ec2:DescribeInstances", pages(c["reservations"], 100) if server == "moto" else 1)
-        add("ec2:DescribeVolumes", 1)
+        add("ec2:DescribeInstances", pages(c["reservations"], 100) if server == "moto" else pages(c["instances"], 1000))
+        add("ec2:DescribeVolumes", 1 if server == "moto" else pages(c["volumes"], 500))
         add("rds:DescribeDBInstances", pages(c["rds"], 100))
         add("rds:DescribeDBClusters", 1)
         add("lambda:ListFunctions", 1 if server == "moto" else pages(c["lambda"], 50))
@@ -160,7 +161,7 @@ def estimate(d=None):
           f"{1 + 3 * per_account:,} requests in sequence.")
     # Throttling: each account x region has its own buckets; the requests one task makes of each.
     c = cells[0]
-    per_cell = {"ec2": 2, "rds": pages(c["rds"], 100) + 1, "lambda": pages(c["lambda"], 50),
+    per_cell = {"ec2": pages(c["instances"], 1000) + pages(c["volumes"], 500), "rds": pages(c["rds"], 100) + 1, "lambda": pages(c["lambda"], 50),
                 "monitoring": gmd(c["instances"] + c["rds"], "aws")}
     print("\n| limit (per account x region) | requests per region task | seconds the limit imposes |\n|---|---:|---:|")
     for k, (burst, rate) in LIMITS.items():

@@ -7,6 +7,7 @@
 //! that replaces the previous report in one rename.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use petgraph::Direction;
@@ -1146,9 +1147,11 @@ pub fn build(i: &Inputs<'_>, out: &Staged) -> Result<usize, String> {
             .map(|sp| super::spend::to_json(sp, i.period, i.currency)),
         check: i.findings.map(|o| super::check::to_json(o, i.sources)),
     };
-    let mut json = serde_json::to_vec_pretty(&data).map_err(|e| e.to_string())?;
-    json.push(b'\n');
-    out.put("data.json", &json)?;
+    // Compact and streamed to disk: at a million items it is gigabytes pretty.
+    out.put_with("data.json", |w| {
+        serde_json::to_writer(&mut *w, &data)?;
+        w.write_all(b"\n")
+    })?;
     let sel = super::graph::select(model, &super::graph::default_kinds(), None, 0);
     out.put(
         "diagrams/estate.dot",
@@ -1595,6 +1598,30 @@ impl Staged {
         written.map_err(|e| format!("writing {}: {e}", p.display()))?;
         self.files.fetch_add(1, Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Relaxed);
+        Ok(())
+    }
+
+    /// Write one file of the report through `write` (streamed, never whole in memory).
+    pub fn put_with(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> Result<(), String> {
+        use std::io::Write as _;
+        use std::sync::atomic::Ordering::Relaxed;
+        let p = self.tmp.path().join(path);
+        let written = (|| {
+            if let Some(d) = p.parent() {
+                std::fs::create_dir_all(d)?;
+            }
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&p)?);
+            write(&mut w)?;
+            w.flush()?;
+            w.get_ref().metadata().map(|m| m.len())
+        })();
+        let bytes = written.map_err(|e| format!("writing {}: {e}", p.display()))?;
+        self.files.fetch_add(1, Relaxed);
+        self.bytes.fetch_add(bytes, Relaxed);
         Ok(())
     }
 

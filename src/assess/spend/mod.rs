@@ -1006,10 +1006,15 @@ impl<'a> Attributor<'a> {
             .or_else(|| self.by_name.get(key.resource_name.as_str()))
             .map(|i| self.model.graph[*i].id.clone());
         let done = |systems: Vec<(String, f64)>, why: &str| Outcome {
+            // Only an unallocated line is listed under it: no string per allocated line.
+            unallocated_as: if systems.is_empty() {
+                unallocated_as(why)
+            } else {
+                String::new()
+            },
             systems,
             supplier: supplier.clone(),
             cost_centre: cost_centre.clone(),
-            unallocated_as: unallocated_as(why),
             shadow: None,
             detailed_elsewhere: false,
             resource: resource.clone(),
