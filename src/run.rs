@@ -1710,13 +1710,11 @@ fn read_collected(
     };
     // Kubernetes clusters: their nodes joined to the VMs they are.
     let mut kubernetes = Vec::new();
-    let mut machines =
-        (!settings.kubernetes.is_empty()).then(|| crate::collect::kubernetes::Machines::of(model));
+    let mut machines = None;
     for (path, name) in &settings.kubernetes {
         let c = crate::collect::kubernetes::read(path, name)?;
-        let Some(machines) = machines.as_mut() else {
-            break;
-        };
+        let machines =
+            machines.get_or_insert_with(|| crate::collect::kubernetes::Machines::of(model));
         let applied = crate::collect::kubernetes::apply(model, machines, &c);
         if !applied.problems.is_empty() && !out.quiet {
             eprintln!(

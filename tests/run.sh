@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every test of Estate on a fresh machine: install what the tests need
-# (Graphviz, Chromium, Prometheus and node_exporter, the Node checkers), then build and run them in one cargo call.
+# (Graphviz, Chromium, Prometheus and node_exporter, Java, the Node and Python tools), then build and run them in one cargo call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,8 @@ command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 # A real Prometheus and node_exporter for the Prometheus collector's test.
 [ -x /usr/bin/prometheus ] || need_apt+=(prometheus)
 [ -x /usr/bin/prometheus-node-exporter ] || need_apt+=(prometheus-node-exporter)
+# Java for Spark (PySpark, local mode) in the warehouse-query test.
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

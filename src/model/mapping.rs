@@ -6,6 +6,8 @@
 //! condition holds wins. `name` is a glob (`crm-*`) matched against the
 //! resource's name. Tag values match exactly; keys are case-sensitive.
 
+use std::collections::HashMap;
+
 use globset::{Glob, GlobMatcher};
 
 use super::Model;
@@ -40,29 +42,14 @@ struct Rule {
 /// wins.
 pub struct Mapper {
     rules: Vec<Rule>,
-    anchored: std::collections::HashMap<Anchor, Vec<usize>>,
+    /// Rules by a tag they require: key → value → rule indices.
+    by_tag: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// Rules with no tag condition by the cluster, else the account, they
+    /// require (lower case: those compare ignoring case).
+    by_cluster: HashMap<String, Vec<usize>>,
+    by_account: HashMap<String, Vec<usize>>,
+    /// Rules with none of those: tried for everything.
     always: Vec<usize>,
-}
-
-/// A condition every match of a rule has: a tag (exact), a cluster or an
-/// account (lower case, as they compare ignoring case).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Anchor {
-    Tag(String, String),
-    Cluster(String),
-    Account(String),
-}
-
-fn anchor(w: &MappingMatch) -> Option<Anchor> {
-    if let Some((k, v)) = w.tags.iter().next() {
-        Some(Anchor::Tag(k.clone(), v.clone()))
-    } else if let Some(c) = &w.cluster {
-        Some(Anchor::Cluster(c.to_ascii_lowercase()))
-    } else {
-        w.account
-            .as_ref()
-            .map(|a| Anchor::Account(a.to_ascii_lowercase()))
-    }
 }
 
 impl Mapper {
@@ -93,19 +80,34 @@ impl Mapper {
                 }
             }
         }
-        let mut anchored: std::collections::HashMap<Anchor, Vec<usize>> = Default::default();
-        let mut always = Vec::new();
+        let mut m = Mapper {
+            rules: Vec::new(),
+            by_tag: HashMap::new(),
+            by_cluster: HashMap::new(),
+            by_account: HashMap::new(),
+            always: Vec::new(),
+        };
         for (i, r) in rules.iter().enumerate() {
-            match anchor(&r.when) {
-                Some(a) => anchored.entry(a).or_default().push(i),
-                None => always.push(i),
+            let w = &r.when;
+            if let Some((k, v)) = w.tags.iter().next() {
+                let values = m.by_tag.entry(k.clone()).or_default();
+                values.entry(v.clone()).or_default().push(i);
+            } else if let Some(c) = &w.cluster {
+                m.by_cluster
+                    .entry(c.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
+            } else if let Some(a) = &w.account {
+                m.by_account
+                    .entry(a.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
+            } else {
+                m.always.push(i);
             }
         }
-        Mapper {
-            rules,
-            anchored,
-            always,
-        }
+        m.rules = rules;
+        m
     }
 
     pub fn is_empty(&self) -> bool {
@@ -114,27 +116,30 @@ impl Mapper {
 
     /// The systems (with weights) of the first rule that matches, with the rule's position.
     pub fn systems(&self, f: &Facts<'_>) -> Option<(&[(String, f64)], usize)> {
-        let mut candidates = self.always.clone();
-        let mut add = |a: Anchor| {
-            if let Some(v) = self.anchored.get(&a) {
-                candidates.extend_from_slice(v);
-            }
-        };
+        let mut candidates: Vec<usize> = Vec::new();
         for (k, v) in f.tags {
-            add(Anchor::Tag(k.clone(), v.clone()));
+            if let Some(rules) = self.by_tag.get(k).and_then(|values| values.get(v)) {
+                candidates.extend_from_slice(rules);
+            }
         }
-        if !f.cluster.is_empty() {
-            add(Anchor::Cluster(f.cluster.to_ascii_lowercase()));
+        for (m, key) in [(&self.by_cluster, f.cluster), (&self.by_account, f.account)] {
+            if !key.is_empty()
+                && !m.is_empty()
+                && let Some(rules) = m.get(key.to_ascii_lowercase().as_str())
+            {
+                candidates.extend_from_slice(rules);
+            }
         }
-        if !f.account.is_empty() {
-            add(Anchor::Account(f.account.to_ascii_lowercase()));
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates
-            .into_iter()
-            .find(|&i| matches(&self.rules[i], f))
-            .map(|i| (self.rules[i].systems.as_slice(), i))
+        let holds = |i: &usize| matches(&self.rules[*i], f);
+        let found = if candidates.is_empty() {
+            self.always.iter().copied().find(holds)
+        } else {
+            candidates.extend_from_slice(&self.always);
+            candidates.sort_unstable();
+            candidates.dedup();
+            candidates.into_iter().find(holds)
+        };
+        found.map(|i| (self.rules[i].systems.as_slice(), i))
     }
 }
 

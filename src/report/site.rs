@@ -1057,18 +1057,19 @@ pub fn build(i: &Inputs<'_>, out: &Staged) -> Result<usize, String> {
     // Pages render on every core and go to disk as they are done.
     {
         use rayon::prelude::*;
-        pages.into_par_iter().try_for_each(|p| {
+        let render = |p: Page| {
             let mut ctx = p.context;
             ctx.insert("nav", &nav);
             let html = tera
                 .render(p.template, &ctx)
                 .map_err(|e| template_error(&e, i.templates))?;
             out.put(&p.path, html.as_bytes())
-        })?;
+        };
+        pages.into_par_iter().try_for_each(render)?;
         // System pages are built, rendered and written one by one on each
         // core, so an estate's thousands of them are never all in memory.
         systems.par_iter().try_for_each(|&s| {
-            let p = system_page_context(
+            render(system_page_context(
                 i,
                 &base,
                 &f,
@@ -1076,13 +1077,7 @@ pub fn build(i: &Inputs<'_>, out: &Staged) -> Result<usize, String> {
                 &findings_by_node,
                 &carbon_by_system,
                 spend_of(&model.node(s).id),
-            );
-            let mut ctx = p.context;
-            ctx.insert("nav", &nav);
-            let html = tera
-                .render(p.template, &ctx)
-                .map_err(|e| template_error(&e, i.templates))?;
-            out.put(&p.path, html.as_bytes())
+            ))
         })?;
     }
     for asset in ["style.css", "script.js"] {
@@ -1589,16 +1584,7 @@ impl Staged {
 
     /// Write one file of the report (any thread).
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let p = self.tmp.path().join(path);
-        let written = p
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|_| std::fs::write(&p, bytes));
-        written.map_err(|e| format!("writing {}: {e}", p.display()))?;
-        self.files.fetch_add(1, Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Relaxed);
-        Ok(())
+        self.put_with(path, |w| w.write_all(bytes))
     }
 
     /// Write one file of the report through `write` (streamed, never whole in memory).
@@ -1607,7 +1593,6 @@ impl Staged {
         path: &str,
         write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
     ) -> Result<(), String> {
-        use std::io::Write as _;
         use std::sync::atomic::Ordering::Relaxed;
         let p = self.tmp.path().join(path);
         let written = (|| {

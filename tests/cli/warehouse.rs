@@ -86,7 +86,7 @@ fn drop_paths(v: &mut Value) {
     }
 }
 
-fn assert_same(engine: &str, raw: &Value, aggregated: &Value, lines: usize) {
+fn assert_same(engine: &str, raw: &Value, aggregated: &Value, lines: Option<usize>) {
     // Not a trivial case: money over systems, suppliers and currencies, rows
     // outside the period, and many rows summed into each line.
     assert!(raw["by_system"].as_array().unwrap().len() >= 10);
@@ -94,7 +94,9 @@ fn assert_same(engine: &str, raw: &Value, aggregated: &Value, lines: usize) {
     let files = &raw["reconciliation"]["files"][0];
     assert_eq!(files["rows"], 100_000);
     assert!(files["outside_period_rows"].as_u64().unwrap() > 10_000);
-    assert!(lines < 40_000, "{engine}: {lines} lines for 100,000 rows");
+    if let Some(lines) = lines {
+        assert!(lines < 40_000, "{engine}: {lines} lines for 100,000 rows");
+    }
     if raw != aggregated {
         for (k, v) in raw.as_object().unwrap() {
             assert_eq!(v, &aggregated[k], "{engine}: `{k}` differs");
@@ -103,12 +105,12 @@ fn assert_same(engine: &str, raw: &Value, aggregated: &Value, lines: usize) {
     assert_eq!(raw, aggregated, "{engine}: identical spend");
 }
 
-fn lines_of(path: &Path) -> usize {
-    if path.extension().is_some_and(|e| e == "csv") {
-        std::fs::read_to_string(path).unwrap().lines().count() - 1
-    } else {
-        0
-    }
+/// A CSV result's lines (a Parquet result's are not counted here; its
+/// x_RowCount still has to add up to the export's rows).
+fn lines_of(path: &Path) -> Option<usize> {
+    path.extension()
+        .is_some_and(|e| e == "csv")
+        .then(|| std::fs::read_to_string(path).unwrap().lines().count() - 1)
 }
 
 #[test]

@@ -242,6 +242,9 @@ mod tests {
         assert_eq!(parse_decimal("0E-10"), Some(Decimal::ZERO));
         assert_eq!(parse_decimal("1.25E-2").unwrap().to_string(), "0.0125");
         assert!(parse_decimal("1e").is_none());
+        for hostile in ["1e99999999999", "1e-40", "9e40", "e5", "1e+-2", "--1e2"] {
+            assert!(parse_decimal(hostile).is_none(), "{hostile}");
+        }
         assert!(parse_decimal("").is_none());
         assert!(parse_decimal("12,00").is_none());
     }
