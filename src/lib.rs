@@ -9,12 +9,13 @@
 pub mod assess;
 pub mod cli;
 pub mod collect;
+pub mod commands;
 pub mod diagnostic;
 pub mod inventory;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
-pub mod run;
 pub mod settings;
 pub mod timings;

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     if cli.global.timings {
         estate::timings::enable();
     }
-    let result = estate::run::run(cli);
+    let result = estate::commands::run(cli);
     if let Some(t) = estate::timings::table(start.elapsed()) {
         eprint!("{t}");
     }
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(estate::run::BAD_INPUT)
+            ExitCode::from(estate::output::BAD_INPUT)
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct Collected {
     pub merged: Merged,
     pub prometheus: Vec<prometheus::Applied>,
     pub kubernetes: Vec<kubernetes::Applied>,
+    /// The Kubernetes clusters as read, for allocating their nodes to pods.
+    pub clusters: Vec<kubernetes::Cluster>,
     pub azure: Vec<(String, azure::Export)>,
     pub registers: Vec<register::Read>,
 }

@@ -4,9 +4,11 @@
 
 pub mod carbon;
 pub mod check;
+pub mod collect;
 pub mod diagram;
 pub mod diff;
 pub mod graph;
+pub mod import;
 pub mod kubernetes;
 pub mod roadmap;
 pub mod show;

@@ -1,0 +1,537 @@
+//! The pipeline, called in one place and in one order: settings, the
+//! inventory built into the model, the collected sources applied to it, the
+//! factor set and carbon, billing and spend, the facts policies read, the
+//! policy pack, and the roadmaps. Commands take what they need from here and
+//! render it; the report and snapshots read the one [`Estate`] the whole
+//! pipeline builds. Problems are printed (located) as they are found, and a
+//! stage that cannot go on returns `None` after saying why.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::assess::{carbon, policy};
+use crate::diagnostic::Sources;
+use crate::inventory;
+use crate::model::{self, Model};
+use crate::output::Terminal;
+use crate::plan;
+use crate::settings::{Overrides, Settings};
+
+/// Settings from estate.yaml and the flags; `None` after printing why not.
+pub fn settings(o: Overrides, out: &Terminal) -> Option<Settings> {
+    let mut sources = Sources::default();
+    match Settings::resolve(o, &mut sources) {
+        Ok(s) => Some(s),
+        Err(ds) => {
+            out.diagnostics(&ds, &sources, false);
+            None
+        }
+    }
+}
+
+/// The settings, and the model with the collected sources applied.
+pub struct Loaded {
+    pub settings: Settings,
+    pub model: Model,
+    pub collected: crate::collect::Collected,
+}
+
+/// Settings, inventory, model and collected sources; `None` (after printing why) when the input is bad.
+pub fn load(o: Overrides, out: &Terminal) -> Result<Option<Loaded>> {
+    let Some(settings) = settings(o, out) else {
+        return Ok(None);
+    };
+    let inv = crate::timings::stage("inventory load and validation", || {
+        inventory::load(&settings.inventory)
+    });
+    tracing::info!(
+        files = inv.files,
+        documents = inv.documents,
+        entities = inv.entities.len(),
+        "inventory read"
+    );
+    let (mut model, ds) =
+        crate::timings::stage("graph build and id resolution", || model::build(inv));
+    out.diagnostics(&ds, &model.sources, true);
+    if ds.errors() > 0 {
+        eprintln!(
+            "error: the inventory has {} error(s); nothing else was done",
+            ds.errors()
+        );
+        return Ok(None);
+    }
+    let Some(collected) = crate::timings::stage("collected sources", || {
+        collected(&settings, &mut model, out)
+    }) else {
+        return Ok(None);
+    };
+    Ok(Some(Loaded {
+        settings,
+        model,
+        collected,
+    }))
+}
+
+/// Settings and the model with the collected sources applied; `None`
+/// (after printing why) when the input is bad.
+pub fn load_model(o: Overrides, out: &Terminal) -> Result<Option<(Settings, Model)>> {
+    Ok(load(o, out)?.map(|l| (l.settings, l.model)))
+}
+
+/// Read the collected sources estate.yaml names and merge them into the
+/// model; `None` after printing why not.
+pub fn collected(
+    settings: &Settings,
+    model: &mut Model,
+    out: &Terminal,
+) -> Option<crate::collect::Collected> {
+    match read_collected(settings, model, out) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+pub fn read_collected(
+    settings: &Settings,
+    model: &mut Model,
+    out: &Terminal,
+) -> Result<crate::collect::Collected, String> {
+    let mut states = Vec::new();
+    let mut found = Vec::new();
+    for path in &settings.terraform {
+        let mut state = crate::collect::terraform::read_state(path)?;
+        if !state.unmapped_types.is_empty() && !out.quiet {
+            let list: Vec<String> = state
+                .unmapped_types
+                .iter()
+                .map(|(t, n)| format!("{t} ×{n}"))
+                .collect();
+            eprintln!(
+                "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
+                path.display(),
+                state.unmapped_types.values().sum::<usize>(),
+                list.join(", ")
+            );
+        }
+        found.append(&mut state.found);
+        states.push(state);
+    }
+    let mut covered = std::collections::BTreeSet::new();
+    let mut exports = Vec::new();
+    for path in &settings.aws {
+        let mut ex = crate::collect::aws::read_export(path)?;
+        found.append(&mut ex.found);
+        covered.extend(ex.covered.iter().cloned());
+        exports.push(ex);
+    }
+    let mut azure = Vec::new();
+    for path in &settings.azure {
+        let mut ex = crate::collect::azure::read_export(path)?;
+        found.append(&mut ex.found);
+        azure.push((path.display().to_string(), ex));
+    }
+    let mut registers = Vec::new();
+    for (path, sheet) in &settings.registers {
+        let mut r = crate::collect::register::read(path, *sheet)?;
+        found.append(&mut r.found);
+        registers.push(r);
+    }
+    // Nothing collected: no need to index every resource and compile the mapping rules.
+    let merged = if found.is_empty() {
+        crate::collect::Merged::default()
+    } else {
+        crate::collect::merge(model, found, &covered)
+    };
+    // Kubernetes clusters: their nodes joined to the VMs they are.
+    let mut kubernetes = Vec::new();
+    let mut clusters = Vec::new();
+    let mut machines = None;
+    for (path, name) in &settings.kubernetes {
+        let c = crate::collect::kubernetes::read(path, name)?;
+        let machines =
+            machines.get_or_insert_with(|| crate::collect::kubernetes::Machines::of(model));
+        let applied = crate::collect::kubernetes::apply(model, machines, &c);
+        if !applied.problems.is_empty() && !out.quiet {
+            eprintln!(
+                "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
+                path.display(),
+                applied.problems.len()
+            );
+        }
+        kubernetes.push(applied);
+        clusters.push(c);
+    }
+    // Measured utilisation and power onto the inventory's on-prem hosts.
+    let mut prometheus = Vec::new();
+    for path in &settings.prometheus {
+        let c = crate::collect::prometheus::read(path)?;
+        let applied = crate::collect::prometheus::apply(model, &c, path);
+        if !applied.unmatched.is_empty() && !out.quiet {
+            eprintln!(
+                "note: {}: {} host(s) match no on-prem resource by name; `estate sources` lists them",
+                path.display(),
+                applied.unmatched.len()
+            );
+        }
+        prometheus.push(applied);
+    }
+    if !merged.unmapped.is_empty() && !out.quiet {
+        eprintln!(
+            "note: {} collected resource(s) attach to no system (no Mapping rule matches); `estate sources` lists them",
+            merged.unmapped.len()
+        );
+    }
+    Ok(crate::collect::Collected {
+        states,
+        exports,
+        merged,
+        prometheus,
+        kubernetes,
+        clusters,
+        azure,
+        registers,
+    })
+}
+
+/// `--as-of` or today.
+pub fn as_of_date(text: Option<&str>) -> Result<chrono::NaiveDate, String> {
+    match text {
+        Some(t) => crate::inventory::Date::parse(t).map(|d| d.0),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// The policy pack; `None` after printing why not.
+pub fn load_pack(
+    settings: &Settings,
+    sources: &mut Sources,
+    out: &Terminal,
+) -> Option<policy::Pack> {
+    let (pack, ds) = policy::pack::load(&settings.policies_dir, &settings.policies, sources);
+    out.diagnostics(&ds, sources, false);
+    if ds.errors() > 0 {
+        eprintln!(
+            "error: the policy pack has {} error(s); nothing was checked",
+            ds.errors()
+        );
+        return None;
+    }
+    Some(pack)
+}
+
+/// What the whole pipeline produced, with the date it was judged on and the
+/// spinner still showing: what the report and snapshots read.
+pub struct Estate {
+    pub settings: Settings,
+    pub assessed: Assessed,
+    pub pack: Option<policy::Pack>,
+    pub outcome: Option<policy::Outcome>,
+    /// Every declared roadmap applied, when asked for.
+    pub roadmaps: Vec<plan::roadmap::Outcome>,
+    pub today: chrono::NaiveDate,
+    pub bar: indicatif::ProgressBar,
+}
+
+/// The whole pipeline: inventory, the policy pack (when the estate has one),
+/// carbon and spend, the policy check, and (with `roadmaps`) every declared
+/// roadmap. `None` after printing why not.
+pub fn build(
+    base: Overrides,
+    policies: Option<PathBuf>,
+    as_of: Option<&str>,
+    roadmaps: bool,
+    out: &Terminal,
+) -> Result<Option<Estate>> {
+    let o = Overrides { policies, ..base };
+    let today = match as_of_date(as_of) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: --as-of: {e}");
+            return Ok(None);
+        }
+    };
+    let bar = out.spinner();
+    let fail = |bar: indicatif::ProgressBar| {
+        bar.finish_and_clear();
+        Ok(None)
+    };
+    bar.set_message("reading the inventory");
+    let Some((settings, model)) = load_model(o, out)? else {
+        return fail(bar);
+    };
+    let mut pack_sources = Sources::default();
+    let pack = if settings.policies_dir.is_dir() {
+        bar.set_message("reading the policy pack");
+        match load_pack(&settings, &mut pack_sources, out) {
+            Some(p) => Some(p),
+            None => return fail(bar),
+        }
+    } else {
+        None
+    };
+    bar.set_message("estimating carbon, attributing spend");
+    let Some(assessed) = assess(&settings, model, today, out)? else {
+        return fail(bar);
+    };
+    bar.set_message("checking policies");
+    let outcome = crate::timings::stage("policy pack", || {
+        pack.as_ref().map(|p| policy::check(&assessed.facts, p))
+    });
+    let roadmaps = if roadmaps {
+        bar.set_message("applying the roadmaps");
+        let declared = plan::roadmap::declared(&assessed.facts.model);
+        crate::timings::stage("roadmaps", || {
+            apply_roadmaps(&settings, &assessed, pack.as_ref(), today, &declared)
+        })
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Estate {
+        settings,
+        assessed,
+        pack,
+        outcome,
+        roadmaps,
+        today,
+        bar,
+    }))
+}
+
+/// What the assess stage produced: carbon, spend (when billing is configured)
+/// and the facts policies evaluate against.
+pub struct Assessed {
+    pub facts: std::sync::Arc<policy::Facts>,
+    pub carbon: carbon::Estimate,
+    pub spend: Option<crate::assess::spend::Spend>,
+    pub factors: carbon::FactorSet,
+}
+
+/// Run carbon and spend over the model and gather the facts policies need.
+pub fn assess(
+    settings: &Settings,
+    model: Model,
+    today: chrono::NaiveDate,
+    out: &Terminal,
+) -> Result<Option<Assessed>> {
+    let Some(set) = factor_set(settings, out) else {
+        return Ok(None);
+    };
+    let eol = match policy::eol::Eol::load(&settings.policies_dir) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(None);
+        }
+    };
+    let est = carbon(settings, &model, &set);
+    let spend = if settings.billing.is_empty() {
+        None
+    } else {
+        match spend(settings, &model) {
+            Ok(s) => {
+                if !s.bad_rows.is_empty() && !out.quiet {
+                    eprintln!(
+                        "warning: {} billing row(s) could not be read; `estate spend` lists them",
+                        s.bad_rows.len()
+                    );
+                }
+                Some(s)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(None);
+            }
+        }
+    };
+    let facts = crate::timings::stage("facts for the policies", || {
+        facts_of(settings, model, &est, spend.as_ref(), &set, eol, today)
+    });
+    Ok(Some(Assessed {
+        facts: std::sync::Arc::new(facts),
+        carbon: est,
+        spend,
+        factors: set,
+    }))
+}
+
+/// The billing inputs read and attributed to the model, reconciled.
+pub fn spend(settings: &Settings, model: &Model) -> Result<crate::assess::spend::Spend, String> {
+    crate::timings::stage("billing aggregation", || {
+        crate::assess::spend::assess(
+            model,
+            &settings.billing,
+            settings.period,
+            &settings.currency,
+        )
+    })
+}
+
+/// The carbon estimate of the model with a factor set.
+pub fn carbon(settings: &Settings, model: &Model, set: &carbon::FactorSet) -> carbon::Estimate {
+    crate::timings::stage("carbon estimation", || {
+        let ctx = carbon::Context::new(model, set, settings.period, &settings.currency);
+        carbon::estimate(&ctx)
+    })
+}
+
+/// Each cluster's node footprints and costs allocated to its pods.
+pub fn kubernetes(
+    settings: &Settings,
+    assessed: &Assessed,
+    clusters: &[crate::collect::kubernetes::Cluster],
+) -> Vec<crate::assess::kubernetes::Allocation> {
+    use crate::assess::kubernetes as k8s;
+    let model = &assessed.facts.model;
+    let ledger = assessed
+        .spend
+        .as_ref()
+        .and_then(|s| s.currencies.get(&settings.currency));
+    let rates = plan::terraform::rates(model, ledger, settings.period);
+    let hours = ((settings.period.end.0 - settings.period.start.0).num_days() + 1) as f64 * 24.0;
+    let mapper = crate::model::mapping::Mapper::new(model);
+    clusters
+        .iter()
+        .map(|c| {
+            let fps = k8s::footprints(model, &assessed.carbon, ledger, &rates, hours, c);
+            let provider = c
+                .nodes
+                .iter()
+                .find_map(|n| {
+                    n.provider_id
+                        .as_deref()
+                        .and_then(crate::collect::kubernetes::machine)
+                })
+                .map(|(p, _)| p);
+            k8s::allocate(c, fps, |p| k8s::pod_system(model, &mapper, c, provider, p))
+        })
+        .collect()
+}
+
+/// What roadmaps and priced waves start from: the assessed estate.
+pub fn roadmap_baseline<'a>(
+    settings: &'a Settings,
+    assessed: &'a Assessed,
+) -> plan::roadmap::Baseline<'a> {
+    plan::roadmap::Baseline {
+        model: &assessed.facts.model,
+        factors: &assessed.factors,
+        period: settings.period,
+        currency: &settings.currency,
+        ledger: assessed
+            .spend
+            .as_ref()
+            .and_then(|s| s.currencies.get(&settings.currency)),
+    }
+}
+
+/// Apply roadmaps to the assessed estate; with a policy pack, each phase's
+/// end state is checked too.
+pub fn apply_roadmaps(
+    settings: &Settings,
+    assessed: &Assessed,
+    pack: Option<&policy::Pack>,
+    today: chrono::NaiveDate,
+    chosen: &[(String, String, &crate::inventory::kinds::RoadmapSpec)],
+) -> Vec<plan::roadmap::Outcome> {
+    let base = roadmap_baseline(settings, assessed);
+    let billed = assessed.spend.is_some();
+    let check = |pack: &policy::Pack,
+                 m: Model,
+                 est: &carbon::Estimate,
+                 ledger: crate::assess::spend::Ledger| {
+        let mut spend = crate::assess::spend::Spend::default();
+        spend.currencies.insert(settings.currency.clone(), ledger);
+        let facts = facts_of(
+            settings,
+            m,
+            est,
+            billed.then_some(&spend),
+            &assessed.factors,
+            assessed.facts.eol.clone(),
+            today,
+        );
+        policy::check(&std::sync::Arc::new(facts), pack)
+            .findings
+            .into_iter()
+            .map(|f| plan::roadmap::PhaseFinding {
+                severity: f.severity.as_str().to_string(),
+                rule: f.rule,
+                id: f.id,
+                message: f.message,
+            })
+            .collect()
+    };
+    let checker = pack.map(|p| move |m: Model, est: &carbon::Estimate, l| check(p, m, est, l));
+    let checker: Option<&plan::roadmap::Checker<'_>> =
+        checker.as_ref().map(|c| c as &plan::roadmap::Checker<'_>);
+    chosen
+        .iter()
+        .map(|(name, title, spec)| plan::roadmap::run(&base, name, title, spec, checker))
+        .collect()
+}
+
+/// The facts policies evaluate: the model with its carbon, spend,
+/// contracts, grid intensities and device lifetimes.
+pub fn facts_of(
+    settings: &Settings,
+    model: Model,
+    est: &carbon::Estimate,
+    spend: Option<&crate::assess::spend::Spend>,
+    set: &carbon::FactorSet,
+    eol: policy::eol::Eol,
+    today: chrono::NaiveDate,
+) -> policy::Facts {
+    let ctx = carbon::Context::new(&model, set, settings.period, &settings.currency);
+    let grids: Vec<(String, String, f64)> = crate::model::regions::all()
+        .filter_map(|r| {
+            let p = crate::inventory::kinds::Provider::parse(&r.provider)?;
+            let g = carbon::cloud::region_grid(&ctx, p, &r.region).ok()?;
+            Some((
+                r.provider.clone(),
+                r.region.clone(),
+                g.generation.central + g.td.central,
+            ))
+        })
+        .collect();
+    let model = std::sync::Arc::new(model);
+    let mut facts = policy::Facts::new(model, &settings.name, today, &settings.currency, eol);
+    facts.add_carbon(est, carbon::Basis::Location);
+    if let Some(s) = spend {
+        facts.add_spend(s);
+    }
+    facts.add_contracts(settings.period);
+    facts.add_grids(grids);
+    for idx in facts.model.nodes_of(crate::inventory::Kind::DeviceFleet) {
+        let n = &facts.model.graph[idx];
+        if let Some(crate::inventory::Spec::DeviceFleet(d)) = &n.spec {
+            let years = match &d.lifetime {
+                Some(l) => Some(l.years()),
+                None => set.devices.get(&d.category).map(|f| f.lifetime_years),
+            };
+            if let Some(y) = years {
+                facts.lifetimes.insert(n.id.clone(), y);
+            }
+        }
+    }
+    facts
+}
+
+/// The factor set the settings name; `None` after printing why not.
+pub fn factor_set(settings: &Settings, out: &Terminal) -> Option<carbon::FactorSet> {
+    let mut sources = Sources::default();
+    match carbon::factors::load(
+        &settings.factors,
+        settings.factors_dir.as_deref(),
+        &mut sources,
+    ) {
+        Ok(set) => Some(set),
+        Err(ds) => {
+            out.diagnostics(&ds, &sources, false);
+            None
+        }
+    }
+}
