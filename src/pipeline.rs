@@ -100,101 +100,25 @@ pub fn read_collected(
     model: &mut Model,
     out: &Terminal,
 ) -> Result<crate::collect::Collected, String> {
-    let mut states = Vec::new();
-    let mut found = Vec::new();
-    for path in &settings.terraform {
-        let mut state = crate::collect::terraform::read_state(path)?;
-        if !state.unmapped_types.is_empty() && !out.quiet {
-            let list: Vec<String> = state
-                .unmapped_types
-                .iter()
-                .map(|(t, n)| format!("{t} ×{n}"))
-                .collect();
-            eprintln!(
-                "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
-                path.display(),
-                state.unmapped_types.values().sum::<usize>(),
-                list.join(", ")
-            );
+    let mut sources: Vec<&crate::collect::Source> = settings.sources.iter().collect();
+    sources.sort_by_key(|s| s.stage());
+    let mut collections = Vec::new();
+    for s in sources {
+        let c = crate::collect::read(s)?;
+        if !out.quiet {
+            for n in &c.notes {
+                eprintln!("{n}");
+            }
         }
-        found.append(&mut state.found);
-        states.push(state);
+        collections.push(c);
     }
-    let mut covered = std::collections::BTreeSet::new();
-    let mut exports = Vec::new();
-    for path in &settings.aws {
-        let mut ex = crate::collect::aws::read_export(path)?;
-        found.append(&mut ex.found);
-        covered.extend(ex.covered.iter().cloned());
-        exports.push(ex);
-    }
-    let mut azure = Vec::new();
-    for path in &settings.azure {
-        let mut ex = crate::collect::azure::read_export(path)?;
-        found.append(&mut ex.found);
-        azure.push((path.display().to_string(), ex));
-    }
-    let mut registers = Vec::new();
-    for (path, sheet) in &settings.registers {
-        let mut r = crate::collect::register::read(path, *sheet)?;
-        found.append(&mut r.found);
-        registers.push(r);
-    }
-    // Nothing collected: no need to index every resource and compile the mapping rules.
-    let merged = if found.is_empty() {
-        crate::collect::Merged::default()
-    } else {
-        crate::collect::merge(model, found, &covered)
-    };
-    // Kubernetes clusters: their nodes joined to the VMs they are.
-    let mut kubernetes = Vec::new();
-    let mut clusters = Vec::new();
-    let mut machines = None;
-    for (path, name) in &settings.kubernetes {
-        let c = crate::collect::kubernetes::read(path, name)?;
-        let machines =
-            machines.get_or_insert_with(|| crate::collect::kubernetes::Machines::of(model));
-        let applied = crate::collect::kubernetes::apply(model, machines, &c);
-        if !applied.problems.is_empty() && !out.quiet {
-            eprintln!(
-                "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
-                path.display(),
-                applied.problems.len()
-            );
+    let (collected, notes) = crate::collect::apply(model, collections);
+    if !out.quiet {
+        for n in notes {
+            eprintln!("{n}");
         }
-        kubernetes.push(applied);
-        clusters.push(c);
     }
-    // Measured utilisation and power onto the inventory's on-prem hosts.
-    let mut prometheus = Vec::new();
-    for path in &settings.prometheus {
-        let c = crate::collect::prometheus::read(path)?;
-        let applied = crate::collect::prometheus::apply(model, &c, path);
-        if !applied.unmatched.is_empty() && !out.quiet {
-            eprintln!(
-                "note: {}: {} host(s) match no on-prem resource by name; `estate sources` lists them",
-                path.display(),
-                applied.unmatched.len()
-            );
-        }
-        prometheus.push(applied);
-    }
-    if !merged.unmapped.is_empty() && !out.quiet {
-        eprintln!(
-            "note: {} collected resource(s) attach to no system (no Mapping rule matches); `estate sources` lists them",
-            merged.unmapped.len()
-        );
-    }
-    Ok(crate::collect::Collected {
-        states,
-        exports,
-        merged,
-        prometheus,
-        kubernetes,
-        clusters,
-        azure,
-        registers,
-    })
+    Ok(collected)
 }
 
 /// `--as-of` or today.

@@ -51,37 +51,7 @@ pub struct EstateFile {
     /// `- azure: PATH` (Resource Graph / `az resource list` JSON),
     /// `- asset-register: CSV`, `- rvtools: CSV` (vInfo).
     #[serde(default)]
-    pub sources: Vec<SourceInput>,
-}
-
-/// One collected source in estate.yaml.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceInput {
-    /// Terraform state: a `.tfstate` file or a folder of them.
-    #[serde(default)]
-    pub terraform: Option<PathBuf>,
-    /// AWS CLI output saved as `ACCOUNT/REGION/SERVICE-COMMAND.json`.
-    #[serde(default)]
-    pub aws: Option<PathBuf>,
-    /// What `estate collect prometheus` wrote: hosts' measured utilisation and power.
-    #[serde(default)]
-    pub prometheus: Option<PathBuf>,
-    /// An asset register CSV (hostname, model, CPU, cores, memory, site, owner).
-    #[serde(default, rename = "asset-register")]
-    pub asset_register: Option<PathBuf>,
-    /// RVTools' vInfo tab as CSV.
-    #[serde(default)]
-    pub rvtools: Option<PathBuf>,
-    /// Azure Resource Graph (`az graph query`) or `az resource list` output: a file or a folder (with `metrics/`).
-    #[serde(default)]
-    pub azure: Option<PathBuf>,
-    /// A cluster as `kubectl get … -A -o json` prints it (or `estate collect kubernetes` writes it).
-    #[serde(default)]
-    pub kubernetes: Option<PathBuf>,
-    /// With `kubernetes`: the cluster's name, as Mapping rules use it (default: the file's stem).
-    #[serde(default)]
-    pub cluster: Option<String>,
+    pub sources: Vec<crate::collect::Source>,
 }
 
 /// A reporting period, both ends included.
@@ -139,18 +109,8 @@ pub struct Settings {
     /// The policy pack's directory.
     pub policies_dir: PathBuf,
     pub policies: crate::assess::policy::pack::Settings,
-    /// Terraform state files or folders, resolved.
-    pub terraform: Vec<PathBuf>,
-    /// AWS CLI export folders, resolved.
-    pub aws: Vec<PathBuf>,
-    /// Prometheus collections, resolved.
-    pub prometheus: Vec<PathBuf>,
-    /// Kubernetes clusters: (file, cluster name).
-    pub kubernetes: Vec<(PathBuf, String)>,
-    /// Azure exports, resolved.
-    pub azure: Vec<PathBuf>,
-    /// Asset registers and RVTools exports, resolved.
-    pub registers: Vec<(PathBuf, crate::collect::register::Sheet)>,
+    /// Collected sources read on every run, their paths resolved.
+    pub sources: Vec<crate::collect::Source>,
 }
 
 /// Flags that override estate.yaml.
@@ -248,71 +208,20 @@ impl Settings {
         let policies_dir = o
             .policies
             .unwrap_or_else(|| from_file(file.policies.dir.clone(), "policies"));
-        let resolve = |p: &PathBuf| {
+        let resolve = |p: &Path| {
             if p.is_absolute() {
-                p.clone()
+                p.to_path_buf()
             } else {
                 display(&estate_dir.join(p))
             }
         };
-        let terraform = file
+        let sources = file
             .sources
-            .iter()
-            .filter_map(|s| s.terraform.as_ref())
-            .map(resolve)
-            .collect();
-        let aws = file
-            .sources
-            .iter()
-            .filter_map(|s| s.aws.as_ref())
-            .map(resolve)
-            .collect();
-        let prometheus = file
-            .sources
-            .iter()
-            .filter_map(|s| s.prometheus.as_ref())
-            .map(resolve)
-            .collect();
-        let kubernetes = file
-            .sources
-            .iter()
-            .filter_map(|s| {
-                let p = s.kubernetes.as_ref()?;
-                let name = s.cluster.clone().unwrap_or_else(|| {
-                    p.file_stem()
-                        .map(|n| n.to_string_lossy().to_string())
-                        .unwrap_or_default()
-                });
-                Some((resolve(p), name))
-            })
-            .collect();
-        let azure = file
-            .sources
-            .iter()
-            .filter_map(|s| s.azure.as_ref())
-            .map(resolve)
-            .collect();
-        let registers = file
-            .sources
-            .iter()
-            .flat_map(|s| {
-                use crate::collect::register::Sheet;
-                [
-                    s.asset_register
-                        .as_ref()
-                        .map(|p| (resolve(p), Sheet::AssetRegister)),
-                    s.rvtools.as_ref().map(|p| (resolve(p), Sheet::Rvtools)),
-                ]
-            })
-            .flatten()
+            .into_iter()
+            .map(|s| s.resolved(resolve))
             .collect();
         Ok(Settings {
-            terraform,
-            aws,
-            prometheus,
-            kubernetes,
-            azure,
-            registers,
+            sources,
             policies_dir,
             policies: file.policies,
             billing,

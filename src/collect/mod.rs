@@ -16,7 +16,10 @@ pub mod billing;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod register;
+pub mod source;
 pub mod terraform;
+
+pub use source::{Collection, Read, Source, read};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -28,9 +31,12 @@ use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
 use crate::model::{Edge, EdgeKind, Model, Node};
 
 /// What the collected sources held and how they merged.
+#[derive(Default)]
 pub struct Collected {
-    pub states: Vec<terraform::State>,
-    pub exports: Vec<aws::Export>,
+    /// Terraform state: (path, what it held).
+    pub states: Vec<(String, terraform::State)>,
+    /// AWS CLI exports: (path, what they held).
+    pub exports: Vec<(String, aws::Export)>,
     pub merged: Merged,
     pub prometheus: Vec<prometheus::Applied>,
     pub kubernetes: Vec<kubernetes::Applied>,
@@ -92,6 +98,73 @@ pub struct Drift {
     pub gone: Vec<String>,
     /// Found by both.
     pub managed: usize,
+}
+
+/// Put every collection into the model, in the order of their stages:
+/// found resources merged (onto declared resources, each other, or as new
+/// ones attached by the Mapping rules), then Kubernetes nodes joined to the
+/// machines they are, then measured utilisation and power onto on-prem
+/// hosts. Also returns notes on what attached to nothing or could not be read.
+pub fn apply(model: &mut Model, collections: Vec<Collection>) -> (Collected, Vec<String>) {
+    let mut out = Collected::default();
+    let mut notes = Vec::new();
+    let mut found = Vec::new();
+    let mut covered = BTreeSet::new();
+    let mut later = Vec::new();
+    for mut c in collections {
+        found.append(&mut c.found);
+        covered.extend(std::mem::take(&mut c.covered));
+        let path = c.source.path().display().to_string();
+        match c.read {
+            Read::Terraform(s) => out.states.push((path, s)),
+            Read::Aws(e) => out.exports.push((path, e)),
+            Read::Azure(e) => out.azure.push((path, e)),
+            Read::Register(r) => out.registers.push(r),
+            Read::Kubernetes(_) | Read::Prometheus(_) => later.push(c),
+        }
+    }
+    // Nothing collected: no need to index every resource and compile the mapping rules.
+    if !found.is_empty() {
+        out.merged = merge(model, found, &covered);
+    }
+    let mut machines = None;
+    for c in later {
+        let path = c.source.path();
+        match c.read {
+            Read::Kubernetes(cluster) => {
+                let machines = machines.get_or_insert_with(|| kubernetes::Machines::of(model));
+                let applied = kubernetes::apply(model, machines, &cluster);
+                if !applied.problems.is_empty() {
+                    notes.push(format!(
+                        "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
+                        path.display(),
+                        applied.problems.len()
+                    ));
+                }
+                out.kubernetes.push(applied);
+                out.clusters.push(cluster);
+            }
+            Read::Prometheus(p) => {
+                let applied = prometheus::apply(model, &p, path);
+                if !applied.unmatched.is_empty() {
+                    notes.push(format!(
+                        "note: {}: {} host(s) match no on-prem resource by name; `estate sources` lists them",
+                        path.display(),
+                        applied.unmatched.len()
+                    ));
+                }
+                out.prometheus.push(applied);
+            }
+            _ => {}
+        }
+    }
+    if !out.merged.unmapped.is_empty() {
+        notes.push(format!(
+            "note: {} collected resource(s) attach to no system (no Mapping rule matches); `estate sources` lists them",
+            out.merged.unmapped.len()
+        ));
+    }
+    (out, notes)
 }
 
 /// The one async runtime a live collector runs on (async lives only in

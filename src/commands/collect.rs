@@ -113,7 +113,9 @@ fn aws(ctx: &Ctx, settings: &Settings, args: AwsArgs) -> Result<u8> {
         Ok(c) => c,
         Err(e) => return failed(e),
     };
-    let listed = settings.aws.iter().any(|p| p == &dir);
+    let listed = settings
+        .sources
+        .contains(&collect::Source::Aws(dir.clone()));
     print(&report::collect::aws(&cov, &dir, listed))?;
     if cost_explorer {
         print(&format!(
@@ -147,7 +149,9 @@ fn prometheus(
         eprintln!("error: {}: {e}", file.display());
         return Ok(BAD_INPUT);
     }
-    let listed = settings.prometheus.iter().any(|p| p == &file);
+    let listed = settings
+        .sources
+        .contains(&collect::Source::Prometheus(file.clone()));
     print(&report::collect::prometheus(&c, &file, listed))?;
     Ok(if c.failures() > 0 { FINDINGS } else { OK })
 }

@@ -17,7 +17,7 @@ pub fn run(ctx: &Ctx, format: Format) -> Result<u8> {
         model,
         collected,
     } = loaded;
-    if settings.kubernetes.is_empty() {
+    if collected.clusters.is_empty() {
         eprintln!(
             "error: no Kubernetes clusters: add `- kubernetes: FILE` (with `cluster: NAME`) under estate.yaml's `sources:`"
         );

@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, format: Format) -> Result<u8> {
     let Some(c) = pipeline::collected(&settings, &mut model, &ctx.term.quieter()) else {
         return Ok(BAD_INPUT);
     };
-    let r = report::sources::summarise(&model, &settings, &c);
+    let r = report::sources::summarise(&model, &c);
     match format {
         Format::Json => print_json(&serde_json::to_value(&r)?),
         Format::Table => print(&report::sources::render_table(&r)),

@@ -53,11 +53,7 @@ pub struct Sources<'a> {
     pub declared_without_id: usize,
 }
 
-pub fn summarise<'a>(
-    model: &Model,
-    settings: &crate::settings::Settings,
-    c: &'a crate::collect::Collected,
-) -> Sources<'a> {
+pub fn summarise<'a>(model: &Model, c: &'a crate::collect::Collected) -> Sources<'a> {
     let (states, exports, merged) = (&c.states, &c.exports, &c.merged);
     let (prometheus, kubernetes, azure, registers) = (
         &c.prometheus[..],
@@ -65,12 +61,10 @@ pub fn summarise<'a>(
         &c.azure[..],
         &c.registers[..],
     );
-    let aws = settings
-        .aws
+    let aws = exports
         .iter()
-        .zip(exports)
         .map(|(p, e)| ExportSummary {
-            path: p.display().to_string(),
+            path: p.clone(),
             files: e.files,
             resources: e.found_count,
             covered: e.covered.iter().cloned().collect(),
@@ -78,12 +72,10 @@ pub fn summarise<'a>(
             billing: e.billing.iter().map(|p| p.display().to_string()).collect(),
         })
         .collect();
-    let terraform = settings
-        .terraform
+    let terraform = states
         .iter()
-        .zip(states)
         .map(|(p, s)| SourceSummary {
-            path: p.display().to_string(),
+            path: p.clone(),
             files: s.files.len(),
             resources: s.resources,
             unmapped_types: s

@@ -1,0 +1,218 @@
+//! The collected sources an estate reads on every run, as data: estate.yaml's
+//! `sources:` list deserialises to [`Source`] (one kind per entry, located
+//! errors otherwise), [`read`] dispatches each to its collector and returns a
+//! [`Collection`] without touching the model, and [`super::apply`] puts every
+//! collection into the model in one place. Adding a source means adding its
+//! folder under `collect/`, one [`Source`] arm and one [`read`] arm.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{Found, aws, azure, kubernetes, prometheus, register, terraform};
+
+/// One entry of estate.yaml's `sources:` as written: exactly one of the
+/// kind keys, with `cluster` beside `kubernetes`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInput {
+    /// Terraform state: a `.tfstate` file or a folder of them.
+    #[serde(default)]
+    pub terraform: Option<PathBuf>,
+    /// AWS CLI output saved as `ACCOUNT/REGION/SERVICE-COMMAND.json`.
+    #[serde(default)]
+    pub aws: Option<PathBuf>,
+    /// What `estate collect prometheus` wrote: hosts' measured utilisation and power.
+    #[serde(default)]
+    pub prometheus: Option<PathBuf>,
+    /// An asset register CSV (hostname, model, CPU, cores, memory, site, owner).
+    #[serde(default, rename = "asset-register")]
+    pub asset_register: Option<PathBuf>,
+    /// RVTools' vInfo tab as CSV.
+    #[serde(default)]
+    pub rvtools: Option<PathBuf>,
+    /// Azure Resource Graph (`az graph query`) or `az resource list` output: a file or a folder (with `metrics/`).
+    #[serde(default)]
+    pub azure: Option<PathBuf>,
+    /// A cluster as `kubectl get … -A -o json` prints it (or `estate collect kubernetes` writes it).
+    #[serde(default)]
+    pub kubernetes: Option<PathBuf>,
+    /// With `kubernetes`: the cluster's name, as Mapping rules use it (default: the file's stem).
+    #[serde(default)]
+    pub cluster: Option<String>,
+}
+
+/// A collected source: which collector reads it, and from where.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "SourceInput")]
+pub enum Source {
+    Terraform(PathBuf),
+    Aws(PathBuf),
+    Azure(PathBuf),
+    Register(PathBuf, register::Sheet),
+    Kubernetes { path: PathBuf, cluster: String },
+    Prometheus(PathBuf),
+}
+
+impl TryFrom<SourceInput> for Source {
+    type Error = String;
+
+    fn try_from(s: SourceInput) -> Result<Source, String> {
+        let cluster = s.cluster.clone();
+        let mut kinds = Vec::new();
+        if let Some(p) = s.terraform {
+            kinds.push(Source::Terraform(p));
+        }
+        if let Some(p) = s.aws {
+            kinds.push(Source::Aws(p));
+        }
+        if let Some(p) = s.azure {
+            kinds.push(Source::Azure(p));
+        }
+        if let Some(p) = s.asset_register {
+            kinds.push(Source::Register(p, register::Sheet::AssetRegister));
+        }
+        if let Some(p) = s.rvtools {
+            kinds.push(Source::Register(p, register::Sheet::Rvtools));
+        }
+        if let Some(p) = s.kubernetes {
+            let cluster = cluster.clone().unwrap_or_else(|| {
+                p.file_stem()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            });
+            kinds.push(Source::Kubernetes { path: p, cluster });
+        }
+        if let Some(p) = s.prometheus {
+            kinds.push(Source::Prometheus(p));
+        }
+        const KEYS: &str = "one of `terraform`, `aws`, `azure`, `kubernetes`, `prometheus`, `asset-register`, `rvtools`";
+        if cluster.is_some() && !matches!(kinds.as_slice(), [Source::Kubernetes { .. }]) {
+            return Err("`cluster` goes with `kubernetes` only".into());
+        }
+        match kinds.len() {
+            1 => Ok(kinds.remove(0)),
+            0 => Err(format!("a source names {KEYS}")),
+            _ => Err(format!(
+                "a source names just {KEYS}; list each as its own `- …` entry"
+            )),
+        }
+    }
+}
+
+impl Source {
+    /// The file or folder it reads.
+    pub fn path(&self) -> &Path {
+        match self {
+            Source::Terraform(p)
+            | Source::Aws(p)
+            | Source::Azure(p)
+            | Source::Register(p, _)
+            | Source::Prometheus(p)
+            | Source::Kubernetes { path: p, .. } => p,
+        }
+    }
+
+    /// The same source with its path resolved (relative to the estate directory).
+    pub fn resolved(self, resolve: impl Fn(&Path) -> PathBuf) -> Source {
+        match self {
+            Source::Terraform(p) => Source::Terraform(resolve(&p)),
+            Source::Aws(p) => Source::Aws(resolve(&p)),
+            Source::Azure(p) => Source::Azure(resolve(&p)),
+            Source::Register(p, s) => Source::Register(resolve(&p), s),
+            Source::Prometheus(p) => Source::Prometheus(resolve(&p)),
+            Source::Kubernetes { path, cluster } => Source::Kubernetes {
+                path: resolve(&path),
+                cluster,
+            },
+        }
+    }
+
+    /// The order sources are applied in: resources first (state, then what
+    /// live exports saw, then registers), then clusters onto those machines,
+    /// then measurements onto hosts.
+    pub fn stage(&self) -> u8 {
+        match self {
+            Source::Terraform(_) => 0,
+            Source::Aws(_) => 1,
+            Source::Azure(_) => 2,
+            Source::Register(..) => 3,
+            Source::Kubernetes { .. } => 4,
+            Source::Prometheus(_) => 5,
+        }
+    }
+}
+
+/// What one source held, read without touching the model.
+pub struct Collection {
+    pub source: Source,
+    /// Resources under their canonical ids.
+    pub found: Vec<Found>,
+    /// (account, region, service) a live export read: where absence means gone.
+    pub covered: BTreeSet<(String, String, String)>,
+    /// Notes for the user about what was left out while reading.
+    pub notes: Vec<String>,
+    /// What the collector read, for `estate sources`.
+    pub read: Read,
+}
+
+/// A collector's own account of what it read.
+pub enum Read {
+    Terraform(terraform::State),
+    Aws(aws::Export),
+    Azure(azure::Export),
+    Register(register::Read),
+    Kubernetes(kubernetes::Cluster),
+    Prometheus(prometheus::Collected),
+}
+
+/// Read one source.
+pub fn read(source: &Source) -> Result<Collection, String> {
+    let mut notes = Vec::new();
+    let mut covered = BTreeSet::new();
+    let (found, read) = match source {
+        Source::Terraform(path) => {
+            let mut state = terraform::read_state(path)?;
+            if !state.unmapped_types.is_empty() {
+                let list: Vec<String> = state
+                    .unmapped_types
+                    .iter()
+                    .map(|(t, n)| format!("{t} ×{n}"))
+                    .collect();
+                notes.push(format!(
+                    "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
+                    path.display(),
+                    state.unmapped_types.values().sum::<usize>(),
+                    list.join(", ")
+                ));
+            }
+            (std::mem::take(&mut state.found), Read::Terraform(state))
+        }
+        Source::Aws(path) => {
+            let mut ex = aws::read_export(path)?;
+            covered.extend(ex.covered.iter().cloned());
+            (std::mem::take(&mut ex.found), Read::Aws(ex))
+        }
+        Source::Azure(path) => {
+            let mut ex = azure::read_export(path)?;
+            (std::mem::take(&mut ex.found), Read::Azure(ex))
+        }
+        Source::Register(path, sheet) => {
+            let mut r = register::read(path, *sheet)?;
+            (std::mem::take(&mut r.found), Read::Register(r))
+        }
+        Source::Kubernetes { path, cluster } => (
+            Vec::new(),
+            Read::Kubernetes(kubernetes::read(path, cluster)?),
+        ),
+        Source::Prometheus(path) => (Vec::new(), Read::Prometheus(prometheus::read(path)?)),
+    };
+    Ok(Collection {
+        source: source.clone(),
+        found,
+        covered,
+        notes,
+        read,
+    })
+}
