@@ -23,7 +23,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::carbon::Range;
-use crate::collect::kubernetes::{Cluster, Pod};
+use crate::model::collected::kubernetes::{Cluster, Pod};
 
 /// What a node costs and emits over the period, and how to split it.
 #[derive(Clone, Debug, Serialize)]
@@ -365,7 +365,7 @@ pub fn pod_system(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::kubernetes::Node;
+    use crate::model::collected::kubernetes::Node;
 
     fn pod(name: &str, req: (u64, u64), usage: Option<(u64, u64)>, system: &str) -> Pod {
         Pod {

@@ -21,84 +21,14 @@ pub mod terraform;
 
 pub use source::{Collection, Read, Source, read};
 
+pub use crate::model::collected::{Collected, Drift, Found, Merged};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::Serialize;
-
-use crate::inventory::kinds::{Provider, ResourceSpec};
+use crate::inventory::kinds::Provider;
 use crate::inventory::{Kind, Spec};
 use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
 use crate::model::{Edge, EdgeKind, Model, Node};
-
-/// What the collected sources held and how they merged.
-#[derive(Default)]
-pub struct Collected {
-    /// Terraform state: (path, what it held).
-    pub states: Vec<(String, terraform::State)>,
-    /// AWS CLI exports: (path, what they held).
-    pub exports: Vec<(String, aws::Export)>,
-    pub merged: Merged,
-    pub prometheus: Vec<prometheus::Applied>,
-    pub kubernetes: Vec<kubernetes::Applied>,
-    /// The Kubernetes clusters as read, for allocating their nodes to pods.
-    pub clusters: Vec<kubernetes::Cluster>,
-    pub azure: Vec<(String, azure::Export)>,
-    pub registers: Vec<register::Read>,
-}
-
-/// A resource a collector found.
-#[derive(Clone, Debug)]
-pub struct Found {
-    /// Canonical: the ARN; the Azure resource id, lower-cased.
-    pub id: String,
-    pub name: String,
-    pub spec: ResourceSpec,
-    /// `terraform`, `aws`, …
-    pub source: String,
-    /// Where it was found: a file and address, an account and region.
-    pub origin: String,
-    /// What the source says it depends on (Terraform addresses).
-    pub depends_on: Vec<String>,
-    /// Facts outside the spec (state, platform, engine), shown on the node.
-    pub annotations: indexmap::IndexMap<String, String>,
-    /// The canonical id of the machine a volume is attached to.
-    pub attached_to: Option<String>,
-    /// The canonical id of the group whose capacity this machine is (an EKS
-    /// node group, else its cluster).
-    pub member_of: Option<String>,
-}
-
-/// What merging found resources did.
-#[derive(Debug, Default, Serialize)]
-pub struct Merged {
-    /// Found per source.
-    pub by_source: BTreeMap<String, usize>,
-    /// New resource nodes.
-    pub added: usize,
-    /// Found resources that are an inventory resource (by `external_id`, else by provider and name).
-    pub declared: usize,
-    /// Found by more than one source (one node).
-    pub seen_twice: usize,
-    /// New resources no Mapping rule attaches to a system.
-    pub unmapped: Vec<String>,
-    /// Groups (EKS node groups, clusters) whose instances were found: their
-    /// own capacity is counted on the instances, not twice.
-    pub groups_with_instances: usize,
-    /// With both Terraform state and a live source: what differs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drift: Option<Drift>,
-}
-
-/// Terraform state against what a live source saw.
-#[derive(Debug, Default, Serialize)]
-pub struct Drift {
-    /// Live resources in no state: not managed as code.
-    pub unmanaged: Vec<String>,
-    /// In state, in an account and region the live source read, but not there.
-    pub gone: Vec<String>,
-    /// Found by both.
-    pub managed: usize,
-}
 
 /// Put every collection into the model, in the order of their stages:
 /// found resources merged (onto declared resources, each other, or as new

@@ -16,10 +16,11 @@
 //! every host no resource matches. Blocking HTTP (ureq): nothing here needs
 //! async.
 
+pub use crate::model::collected::prometheus::{Applied, Collected, Host, Query};
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::inventory::kinds::{Provider, spanned};
@@ -35,56 +36,6 @@ pub struct Options {
     pub period: (chrono::NaiveDate, chrono::NaiveDate),
     /// Resolution; default: the period in at most 10,000 steps, at least a minute.
     pub step_seconds: Option<u64>,
-}
-
-/// One host as Prometheus sees it.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct Host {
-    /// The `instance` label (`host:9100`).
-    pub instance: String,
-    /// `node_uname_info`'s nodename.
-    #[serde(default)]
-    pub nodename: Option<String>,
-    /// Average CPU busy share, 0–1.
-    #[serde(default)]
-    pub cpu_utilisation: Option<f64>,
-    #[serde(default)]
-    pub memory_utilisation: Option<f64>,
-    #[serde(default)]
-    pub cpus: Option<u32>,
-    #[serde(default)]
-    pub memory_gb: Option<f64>,
-    /// Average measured power, watts.
-    #[serde(default)]
-    pub power_w: Option<f64>,
-    /// The exporter metric it came from.
-    #[serde(default)]
-    pub power_source: Option<String>,
-    /// Points averaged for the CPU figure.
-    #[serde(default)]
-    pub samples: usize,
-}
-
-/// One query and what it returned.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Query {
-    pub name: String,
-    pub expr: String,
-    pub series: usize,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// Everything one collection found (the file `estate collect prometheus` writes).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Collected {
-    pub url: String,
-    /// The window actually averaged over (RFC 3339).
-    pub start: String,
-    pub end: String,
-    pub step_seconds: u64,
-    pub hosts: Vec<Host>,
-    pub queries: Vec<Query>,
 }
 
 impl Collected {
@@ -341,17 +292,6 @@ fn names(h: &Host) -> Vec<String> {
         v.push(n);
     }
     v
-}
-
-/// What applying a collection did.
-#[derive(Debug, Default, Serialize)]
-pub struct Applied {
-    pub file: String,
-    pub hosts: usize,
-    /// (instance, resource id, what was set).
-    pub matched: Vec<(String, String, String)>,
-    /// Hosts no on-prem resource is named after.
-    pub unmatched: Vec<String>,
 }
 
 /// Put measured utilisation and power on the matching on-prem resources.

@@ -8,33 +8,14 @@
 //! name, or a number that cannot be read, are counted with their line —
 //! never silently dropped.
 
-use std::path::Path;
+pub use crate::model::collected::register::{Read, Sheet};
 
-use serde::Serialize;
+use std::path::Path;
 
 use super::Found;
 use crate::inventory::kinds::{CpuSpec, Provider, ResourceSpec, ResourceType, spanned};
 use crate::inventory::load::slug;
 use crate::inventory::{Kind, Ref};
-
-/// Which spreadsheet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Sheet {
-    AssetRegister,
-    Rvtools,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct Read {
-    pub path: String,
-    pub rows: usize,
-    pub resources: usize,
-    /// (line, why) of rows not used.
-    pub skipped: Vec<(u64, String)>,
-    #[serde(skip)]
-    pub found: Vec<Found>,
-}
 
 /// The first column whose header matches one of `names` (case and spacing ignored).
 fn column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {

@@ -9,28 +9,14 @@
 //! with no mapping are counted by type and reported, never dropped silently.
 //! A plan's resource changes are mapped the same way, before and after.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+pub use crate::model::collected::terraform::State;
+
+use std::path::Path;
 
 use serde_json::Value;
 
 use super::Found;
 use crate::inventory::kinds::{Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec};
-
-/// What reading state produced: resources, and what could not be used.
-#[derive(Debug, Default)]
-pub struct State {
-    pub found: Vec<Found>,
-    /// Managed resource types with no mapping: type → instances.
-    pub unmapped_types: BTreeMap<String, usize>,
-    /// Data sources and other non-managed entries skipped.
-    pub data_sources: usize,
-    /// `.json` files in a state folder that are not state.
-    pub skipped: Vec<PathBuf>,
-    /// Resources mapped (kept when `found` has been handed on).
-    pub resources: usize,
-    pub files: Vec<PathBuf>,
-}
 
 /// A JSON error at its file, line and column.
 fn json_error(path: &Path, e: &serde_json::Error) -> String {

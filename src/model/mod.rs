@@ -8,6 +8,7 @@
 //! TIME quadrant, are computed once here.
 
 pub mod build;
+pub mod collected;
 pub mod mapping;
 pub mod query;
 pub mod regions;

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::collect::Merged;
 use crate::inventory::kinds::Provider;
 use crate::inventory::{Kind, Spec};
 use crate::model::Model;
+use crate::model::collected::Merged;
 
 #[derive(Debug, Serialize)]
 pub struct SourceSummary {
@@ -39,13 +39,13 @@ pub struct Sources<'a> {
     pub aws: Vec<ExportSummary>,
     pub merged: &'a Merged,
     /// Prometheus collections: hosts matched to on-prem resources, and not.
-    pub prometheus: &'a [crate::collect::prometheus::Applied],
+    pub prometheus: &'a [crate::model::collected::prometheus::Applied],
     /// Kubernetes clusters: nodes joined to VMs, what was read.
-    pub kubernetes: &'a [crate::collect::kubernetes::Applied],
+    pub kubernetes: &'a [crate::model::collected::kubernetes::Applied],
     /// Azure exports: (path, what it held).
-    pub azure: &'a [(String, crate::collect::azure::Export)],
+    pub azure: &'a [(String, crate::model::collected::azure::Export)],
     /// Asset registers and RVTools exports.
-    pub registers: &'a [crate::collect::register::Read],
+    pub registers: &'a [crate::model::collected::register::Read],
     /// Cloud resources in the inventory with an `external_id` that no
     /// Terraform state has: not managed as code (or managed elsewhere).
     pub declared_not_in_state: Vec<String>,
@@ -53,7 +53,7 @@ pub struct Sources<'a> {
     pub declared_without_id: usize,
 }
 
-pub fn summarise<'a>(model: &Model, c: &'a crate::collect::Collected) -> Sources<'a> {
+pub fn summarise<'a>(model: &Model, c: &'a crate::model::collected::Collected) -> Sources<'a> {
     let (states, exports, merged) = (&c.states, &c.exports, &c.merged);
     let (prometheus, kubernetes, azure, registers) = (
         &c.prometheus[..],

@@ -24,7 +24,9 @@
 
 pub mod live;
 
-use std::collections::{BTreeSet, HashMap};
+pub use crate::model::collected::aws::Export;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -33,21 +35,6 @@ use super::Found;
 use crate::inventory::kinds::{
     Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec, spanned,
 };
-
-/// What an export folder held.
-#[derive(Debug, Default)]
-pub struct Export {
-    pub found: Vec<Found>,
-    /// (account, region, service) read; region `global` for buckets.
-    pub covered: BTreeSet<(String, String, String)>,
-    /// Files not read: not JSON, or for commands Estate does not read.
-    pub skipped: Vec<PathBuf>,
-    pub files: usize,
-    /// Resources found (kept when `found` has been handed on).
-    pub found_count: usize,
-    /// Cost Explorer results (`ce-get-cost-and-usage.json`): billing inputs.
-    pub billing: Vec<PathBuf>,
-}
 
 fn tags(list: Option<&Value>) -> indexmap::IndexMap<String, String> {
     list.and_then(Value::as_array)

@@ -18,34 +18,17 @@
 
 pub mod live;
 
-use std::collections::{BTreeMap, HashMap};
+pub use crate::model::collected::azure::Export;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::Found;
 use crate::inventory::kinds::{
     Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec, spanned,
 };
-
-/// What an Azure export held.
-#[derive(Debug, Default, Serialize)]
-pub struct Export {
-    #[serde(skip)]
-    pub found: Vec<Found>,
-    pub files: usize,
-    pub rows: usize,
-    pub resources: usize,
-    /// Rows not taken as resources (system databases): why → count.
-    pub skipped: BTreeMap<String, usize>,
-    /// Types kept as `other` (no carbon or spend model): type → count.
-    pub other_types: BTreeMap<String, usize>,
-    /// Subscriptions seen.
-    pub subscriptions: Vec<String>,
-    /// VMs with measured CPU from Azure Monitor.
-    pub measured: usize,
-}
 
 fn s<'a>(v: &'a Value, path: &str) -> Option<&'a str> {
     v.pointer(path)

@@ -18,85 +18,12 @@
 
 pub mod live;
 
+pub use crate::model::collected::kubernetes::{Applied, Claim, Cluster, Node, Pod, Workload};
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use serde_json::Value;
-
-/// A node: what it can run and which machine it is.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Node {
-    pub name: String,
-    /// `aws:///eu-west-2a/i-…`, `azure:///subscriptions/…`.
-    pub provider_id: Option<String>,
-    pub instance_type: Option<String>,
-    pub region: Option<String>,
-    pub zone: Option<String>,
-    /// Capacity (what allocation divides by) and allocatable, in millicores and bytes.
-    pub cpu_milli: u64,
-    pub memory_bytes: u64,
-    pub allocatable_cpu_milli: u64,
-    pub allocatable_memory_bytes: u64,
-    pub labels: BTreeMap<String, String>,
-}
-
-/// A pod with its requests, usage and workload.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Pod {
-    pub namespace: String,
-    pub name: String,
-    pub node: Option<String>,
-    pub phase: String,
-    /// The workload it belongs to: (kind, name); a bare pod is its own.
-    pub workload: (String, String),
-    pub labels: BTreeMap<String, String>,
-    pub cpu_request_milli: u64,
-    pub memory_request_bytes: u64,
-    /// Measured by metrics-server, when it was there.
-    pub cpu_usage_milli: Option<u64>,
-    pub memory_usage_bytes: Option<u64>,
-}
-
-/// A workload (Deployment, StatefulSet, DaemonSet, CronJob, Job, or a bare Pod).
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Workload {
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-    pub labels: BTreeMap<String, String>,
-}
-
-/// A persistent volume claim and what it is bound to.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Claim {
-    pub namespace: String,
-    pub name: String,
-    pub storage_class: Option<String>,
-    pub bytes: u64,
-    pub volume: Option<String>,
-}
-
-/// One cluster as read.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Cluster {
-    pub name: String,
-    pub path: PathBuf,
-    pub nodes: Vec<Node>,
-    pub namespaces: Vec<String>,
-    pub workloads: Vec<Workload>,
-    pub pods: Vec<Pod>,
-    pub services: usize,
-    pub ingresses: usize,
-    pub claims: Vec<Claim>,
-    pub volumes: usize,
-    /// Whether metrics-server's usage was read.
-    pub usage: bool,
-    /// Items of kinds Estate does not read: kind → count.
-    pub other_kinds: BTreeMap<String, usize>,
-    /// Objects with a quantity that could not be read, and why.
-    pub problems: Vec<String>,
-}
 
 /// CPU in millicores (rounded up from nanocores): `250m`, `2`, `0.5`, `123456789n`, `15u`.
 pub fn cpu_milli(q: &str) -> Option<u64> {
@@ -438,78 +365,6 @@ pub fn machine(provider_id: &str) -> Option<(crate::inventory::kinds::Provider, 
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantities_are_read_as_kubernetes_writes_them() {
-        assert_eq!(cpu_milli("250m"), Some(250));
-        assert_eq!(cpu_milli("2"), Some(2000));
-        assert_eq!(cpu_milli("0.5"), Some(500));
-        assert_eq!(cpu_milli("412503887n"), Some(413));
-        assert_eq!(cpu_milli("15u"), Some(1));
-        assert_eq!(cpu_milli("lots"), None);
-        assert_eq!(memory_bytes("512Mi"), Some(512 << 20));
-        assert_eq!(memory_bytes("7947048Ki"), Some(7947048 * 1024));
-        assert_eq!(memory_bytes("1G"), Some(1_000_000_000));
-        assert_eq!(memory_bytes("1e3"), Some(1000));
-        assert_eq!(memory_bytes("128974848"), Some(128974848));
-        assert_eq!(memory_bytes("-1Mi"), None);
-    }
-
-    #[test]
-    fn the_sample_cluster_is_read_with_owners_requests_and_usage() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let c = read(
-            &root.join("exports/kubernetes/digital-prod.json"),
-            "eks-digital-prod",
-        )
-        .unwrap();
-        assert_eq!(c.nodes.len(), 3);
-        assert_eq!(c.nodes[0].instance_type.as_deref(), Some("m6g.large"));
-        assert!(c.problems.is_empty(), "{:?}", c.problems);
-        assert!(c.usage);
-        let running: Vec<&Pod> = c.pods.iter().filter(|p| p.phase == "Running").collect();
-        assert_eq!(running.len(), 22);
-        let cpu: u64 = running.iter().map(|p| p.cpu_request_milli).sum();
-        let mem: u64 = running.iter().map(|p| p.memory_request_bytes).sum();
-        assert_eq!((cpu, mem), (2140, 3072 << 20), "the fixture README's sums");
-        // A Deployment's pod, through its ReplicaSet; a CronJob's, through its Job.
-        assert!(
-            c.pods
-                .iter()
-                .any(|p| p.workload == ("Deployment".into(), "report-it-web".into()))
-        );
-        assert!(
-            c.pods
-                .iter()
-                .any(|p| p.workload == ("CronJob".into(), "report-it-sync".into()))
-        );
-    }
-}
-
-/// What putting a cluster into the model did.
-#[derive(Debug, Default, Serialize)]
-pub struct Applied {
-    pub file: String,
-    pub cluster: String,
-    /// Node → the model resource it is: its cloud VM, or a new node.
-    pub nodes: Vec<(String, String)>,
-    /// Nodes no resource is (added as `k8s:CLUSTER/node/NAME`).
-    pub added: usize,
-    pub pods: usize,
-    pub running: usize,
-    pub workloads: usize,
-    pub namespaces: usize,
-    pub services: usize,
-    pub ingresses: usize,
-    pub claims: usize,
-    pub usage: bool,
-    pub other_kinds: BTreeMap<String, usize>,
-    pub problems: Vec<String>,
-}
-
 /// The model's resources by what a node's provider id or name can say:
 /// external id, AWS instance id, name (lower case). Built once for all
 /// clusters; the nodes [`apply`] adds are added to it.
@@ -632,4 +487,55 @@ pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Clust
         out.nodes.push((n.name.clone(), node.id.clone()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_read_as_kubernetes_writes_them() {
+        assert_eq!(cpu_milli("250m"), Some(250));
+        assert_eq!(cpu_milli("2"), Some(2000));
+        assert_eq!(cpu_milli("0.5"), Some(500));
+        assert_eq!(cpu_milli("412503887n"), Some(413));
+        assert_eq!(cpu_milli("15u"), Some(1));
+        assert_eq!(cpu_milli("lots"), None);
+        assert_eq!(memory_bytes("512Mi"), Some(512 << 20));
+        assert_eq!(memory_bytes("7947048Ki"), Some(7947048 * 1024));
+        assert_eq!(memory_bytes("1G"), Some(1_000_000_000));
+        assert_eq!(memory_bytes("1e3"), Some(1000));
+        assert_eq!(memory_bytes("128974848"), Some(128974848));
+        assert_eq!(memory_bytes("-1Mi"), None);
+    }
+
+    #[test]
+    fn the_sample_cluster_is_read_with_owners_requests_and_usage() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let c = read(
+            &root.join("exports/kubernetes/digital-prod.json"),
+            "eks-digital-prod",
+        )
+        .unwrap();
+        assert_eq!(c.nodes.len(), 3);
+        assert_eq!(c.nodes[0].instance_type.as_deref(), Some("m6g.large"));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert!(c.usage);
+        let running: Vec<&Pod> = c.pods.iter().filter(|p| p.phase == "Running").collect();
+        assert_eq!(running.len(), 22);
+        let cpu: u64 = running.iter().map(|p| p.cpu_request_milli).sum();
+        let mem: u64 = running.iter().map(|p| p.memory_request_bytes).sum();
+        assert_eq!((cpu, mem), (2140, 3072 << 20), "the fixture README's sums");
+        // A Deployment's pod, through its ReplicaSet; a CronJob's, through its Job.
+        assert!(
+            c.pods
+                .iter()
+                .any(|p| p.workload == ("Deployment".into(), "report-it-web".into()))
+        );
+        assert!(
+            c.pods
+                .iter()
+                .any(|p| p.workload == ("CronJob".into(), "report-it-sync".into()))
+        );
+    }
 }
