@@ -278,7 +278,7 @@ pub enum Command {
         view: Option<SpendView>,
         /// The breakdown shown as a table
         #[arg(long, value_enum, default_value_t)]
-        by: SpendBy,
+        by: crate::report::spend::By,
         /// A FOCUS export or ledger CSV (repeatable); replaces estate.yaml's `billing:`
         #[arg(long, value_name = "FILE", global = true)]
         billing: Vec<PathBuf>,
@@ -383,18 +383,6 @@ pub enum DataFormat {
     Json,
     /// CSV rows on stdout
     Csv,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum SpendBy {
-    #[default]
-    System,
-    Supplier,
-    CostCentre,
-    Capability,
-    Domain,
-    Provider,
-    Service,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
-use crate::inventory::Date;
 
 /// The contents of `estate.yaml`.
 #[derive(Debug, Default, Deserialize)]
@@ -54,40 +53,7 @@ pub struct EstateFile {
     pub sources: Vec<crate::collect::Source>,
 }
 
-/// A reporting period, both ends included.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Period {
-    pub start: Date,
-    pub end: Date,
-}
-
-impl Period {
-    pub fn parse(text: &str) -> Result<Period, String> {
-        let Some((a, b)) = text.split_once("..") else {
-            return Err(format!(
-                "expected a period as START..END (dates YYYY-MM-DD), found `{text}`"
-            ));
-        };
-        let (start, end) = (Date::parse(a.trim())?, Date::parse(b.trim())?);
-        if end < start {
-            return Err(format!(
-                "the period ends ({end}) before it starts ({start})"
-            ));
-        }
-        Ok(Period { start, end })
-    }
-
-    /// The last full calendar year before `today`.
-    pub fn last_full_year(today: chrono::NaiveDate) -> Period {
-        use chrono::Datelike;
-        let y = today.year() - 1;
-        let d = |m, d| Date(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("valid date"));
-        Period {
-            start: d(1, 1),
-            end: d(12, 31),
-        }
-    }
-}
+pub use crate::model::Period;
 
 /// Everything a command needs to know about where things are.
 #[derive(Debug)]
@@ -250,26 +216,4 @@ fn display(p: &Path) -> PathBuf {
     p.strip_prefix(".")
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| p.to_path_buf())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn periods() {
-        let p = Period::parse("2026-01-01..2026-12-31").unwrap();
-        assert_eq!(p.end.to_string(), "2026-12-31");
-        assert!(Period::parse("2026").is_err());
-        assert!(
-            Period::parse("2026-12-31..2026-01-01")
-                .unwrap_err()
-                .contains("before it starts")
-        );
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        assert_eq!(
-            Period::last_full_year(today).start.to_string(),
-            "2025-01-01"
-        );
-    }
 }

@@ -16,7 +16,7 @@ const FOCUS_AGGREGATE_SQL: &str = include_str!("../../sql/focus-aggregate.sql");
 pub fn run(
     ctx: &Ctx,
     view: Option<SpendView>,
-    by: crate::cli::SpendBy,
+    by: report::spend::By,
     billing: Vec<std::path::PathBuf>,
     allow_bad_rows: bool,
     format: DataFormat,
@@ -43,7 +43,7 @@ pub fn run(
 /// What to show, and how.
 struct Args {
     view: Option<SpendView>,
-    by: crate::cli::SpendBy,
+    by: report::spend::By,
     allow_bad_rows: bool,
     format: DataFormat,
 }

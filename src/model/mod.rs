@@ -10,6 +10,7 @@
 pub mod build;
 pub mod collected;
 pub mod mapping;
+mod period;
 pub mod query;
 pub mod regions;
 
@@ -23,6 +24,7 @@ use crate::diagnostic::{Loc, Sources};
 use crate::inventory::{Kind, Spec};
 
 pub use build::build;
+pub use period::Period;
 
 /// The kinds of relation between nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::assess::spend::contracts::{AgainstValue, Concentration, Upcoming};
 use crate::assess::spend::{Cost, Ledger, Spend};
-use crate::cli::SpendBy;
 use crate::model::Model;
 use crate::settings::Period;
 
@@ -180,19 +179,32 @@ fn label(model: &Model, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-fn breakdown(l: &Ledger, by: SpendBy) -> &BTreeMap<String, Cost> {
+/// The breakdown a spend table shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    #[default]
+    System,
+    Supplier,
+    CostCentre,
+    Capability,
+    Domain,
+    Provider,
+    Service,
+}
+
+fn breakdown(l: &Ledger, by: By) -> &BTreeMap<String, Cost> {
     match by {
-        SpendBy::System => &l.by_system,
-        SpendBy::Supplier => &l.by_supplier,
-        SpendBy::CostCentre => &l.by_cost_centre,
-        SpendBy::Capability => &l.by_capability,
-        SpendBy::Domain => &l.by_domain,
-        SpendBy::Provider => &l.by_provider,
-        SpendBy::Service => &l.by_service,
+        By::System => &l.by_system,
+        By::Supplier => &l.by_supplier,
+        By::CostCentre => &l.by_cost_centre,
+        By::Capability => &l.by_capability,
+        By::Domain => &l.by_domain,
+        By::Provider => &l.by_provider,
+        By::Service => &l.by_service,
     }
 }
 
-pub fn render_table(model: &Model, spend: &Spend, period: Period, by: SpendBy) -> String {
+pub fn render_table(model: &Model, spend: &Spend, period: Period, by: By) -> String {
     let mut out = format!("Spend {} to {}\n\n", period.start, period.end);
     let mut t = super::table(&[
         "File",
@@ -247,7 +259,7 @@ pub fn render_table(model: &Model, spend: &Spend, period: Period, by: SpendBy) -
                 String::new(),
             ]);
         }
-        if by == SpendBy::System {
+        if by == By::System {
             t.add_row(vec![
                 "(unallocated)".into(),
                 money(l.unallocated.billed),
@@ -277,7 +289,7 @@ pub fn render_table(model: &Model, spend: &Spend, period: Period, by: SpendBy) -
     out
 }
 
-pub fn to_csv(spend: &Spend, by: SpendBy) -> Result<String, csv::Error> {
+pub fn to_csv(spend: &Spend, by: By) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["currency", "key", "billed", "effective"])?;
     for (currency, l) in &spend.currencies {

@@ -10,6 +10,7 @@ use serde_json::Value;
 mod aws;
 mod carbon;
 mod kubernetes;
+mod layering;
 mod policies;
 mod prometheus;
 mod report;
