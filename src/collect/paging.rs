@@ -8,7 +8,7 @@
 //! What a page holds, how it is asked for and where its token is (AWS's
 //! `NextToken` or `Marker`, Azure's `$skipToken` or `nextLink`,
 //! Kubernetes' `continue`) stay with each collector, in a loop of the form
-//! `while let Some(token) = pager.next() { …; pager.turn(next)?; }`. A plain
+//! `while let Some(token) = pager.next_page() { …; pager.turn(next)?; }`. A plain
 //! loop rather than a function taking an async closure: the AWS collector's
 //! futures must be `Send`, which async closures borrowing their caller's
 //! state cannot yet promise.
@@ -54,7 +54,7 @@ impl Pager {
     /// The token to ask the next page with: `Some(None)` for the first
     /// page, `None` when the last page has come (or [`Pager::turn`] was not
     /// called after a page).
-    pub fn next(&mut self) -> Option<Option<String>> {
+    pub fn next_page(&mut self) -> Option<Option<String>> {
         self.pending.take()
     }
 
@@ -85,7 +85,7 @@ mod tests {
     /// The tokens asked with when a server answers `answers` in turn.
     fn asked(pager: &mut Pager, answers: &[Option<&str>]) -> (Vec<Option<String>>, Option<String>) {
         let mut asked = Vec::new();
-        while let Some(token) = pager.next() {
+        while let Some(token) = pager.next_page() {
             asked.push(token);
             if let Err(e) = pager.turn(answers[asked.len() - 1]) {
                 return (asked, Some(e.to_string()));

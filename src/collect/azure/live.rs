@@ -50,12 +50,12 @@ pub enum Error {
     Request {
         path: String,
         status: String,
-        source: azure_core::Error,
+        source: Box<azure_core::Error>,
     },
     #[error("{path}: {source}")]
     Body {
         path: String,
-        source: azure_core::Error,
+        source: Box<azure_core::Error>,
     },
     #[error("{path}: not JSON: {source}")]
     NotJson {
@@ -67,15 +67,13 @@ pub enum Error {
     #[error("{kind} credential: {source}")]
     Credential {
         kind: String,
-        source: azure_core::Error,
+        source: Box<azure_core::Error>,
     },
     #[error(
         "client-secret credential: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
     )]
     ClientSecretUnset,
-    #[error(
-        "unknown credential `{0}` (cli, client-secret, managed-identity, workload-identity)"
-    )]
+    #[error("unknown credential `{0}` (cli, client-secret, managed-identity, workload-identity)")]
     UnknownCredential(String),
     #[error(transparent)]
     Paging(#[from] RepeatedToken),
@@ -175,14 +173,14 @@ impl Client {
             .map_err(|source| Error::Request {
                 path: url.path().to_string(),
                 status: error_text(&source),
-                source,
+                source: Box::new(source),
             })?;
         let text = resp
             .into_body()
             .into_string()
             .map_err(|source| Error::Body {
                 path: url.path().to_string(),
-                source,
+                source: Box::new(source),
             })?;
         serde_json::from_str(&text).map_err(|source| Error::NotJson {
             path: url.path().to_string(),
@@ -249,9 +247,10 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, Error> 
         // links are one guard against a server repeating itself.
         let mut graph = Pager::default();
         let mut mine: Vec<Value> = Vec::new();
-        let url = format!("{base}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01");
+        let url =
+            format!("{base}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01");
         let listed: Result<(), Error> = async {
-            while let Some(skip) = graph.next() {
+            while let Some(skip) = graph.next_page() {
                 let mut options = json!({"resultFormat": "objectArray", "$top": 1000});
                 if let Some(t) = &skip {
                     options["$skipToken"] = json!(t);
@@ -311,7 +310,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, Error> 
             let mut pager = Pager::with_tokens(graph.into_tokens());
             let mut n = 0;
             let costs: Result<(), Error> = async {
-                while let Some(next) = pager.next() {
+                while let Some(next) = pager.next_page() {
                     let url = next.unwrap_or_else(|| first.clone());
                     let page = c.call(Method::Post, &url, Some(&body)).await?;
                     n += 1;
@@ -374,7 +373,7 @@ pub fn credential(kind: Option<&str>) -> Result<Arc<dyn TokenCredential>, Error>
     });
     let e = |source: azure_core::Error| Error::Credential {
         kind: kind.clone(),
-        source,
+        source: Box::new(source),
     };
     Ok(match kind.as_str() {
         "cli" => azure_identity::AzureCliCredential::new(None).map_err(e)?,

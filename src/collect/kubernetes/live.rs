@@ -106,7 +106,7 @@ async fn list_all(
     let api: Api<DynamicObject> = Api::all_with(client.clone(), ar);
     let mut out = Vec::new();
     let mut pager = Pager::default();
-    while let Some(token) = pager.next() {
+    while let Some(token) = pager.next_page() {
         let mut lp = ListParams::default().limit(page.max(1));
         if let Some(t) = &token {
             lp = lp.continue_token(t);

@@ -66,7 +66,7 @@ pub(super) async fn metric_data(
             .collect();
         let mut values: Vec<Vec<f64>> = vec![Vec::new(); chunk.len()];
         let mut pager = Pager::default();
-        while let Some(token) = pager.next() {
+        while let Some(token) = pager.next_page() {
             let page = client
                 .get_metric_data()
                 .set_metric_data_queries(Some(list.clone()))

@@ -42,7 +42,7 @@ async fn cost_and_usage(c: &Call<'_>) -> Result<Fetched, Error> {
     };
     let mut results = Vec::new();
     let mut pager = Pager::default();
-    while let Some(token) = pager.next() {
+    while let Some(token) = pager.next_page() {
         let out = client
             .get_cost_and_usage()
             .time_period(interval.clone())

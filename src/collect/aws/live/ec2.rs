@@ -42,7 +42,7 @@ async fn instances(c: &Call<'_>) -> Result<Fetched, Error> {
     let mut ids = Vec::new();
     let mut n = 0;
     let mut pager = Pager::default();
-    while let Some(token) = pager.next() {
+    while let Some(token) = pager.next_page() {
         let page = client
             .describe_instances()
             .max_results(1000)
@@ -93,7 +93,7 @@ async fn volumes(c: &Call<'_>) -> Result<Fetched, Error> {
     let client = aws_sdk_ec2::Client::new(c.cfg);
     let mut list = Vec::new();
     let mut pager = Pager::default();
-    while let Some(token) = pager.next() {
+    while let Some(token) = pager.next_page() {
         let page = client
             .describe_volumes()
             .max_results(500)

@@ -17,7 +17,7 @@ async fn clusters(c: &Call<'_>) -> Result<Fetched, Error> {
     record(c.ops, "ecs:ListClusters");
     let mut arns = Vec::new();
     let mut pager = Pager::default();
-    while let Some(token) = pager.next() {
+    while let Some(token) = pager.next_page() {
         let page = client.list_clusters().set_next_token(token).send().await?;
         arns.extend(page.cluster_arns().iter().cloned());
         pager.turn(page.next_token())?;

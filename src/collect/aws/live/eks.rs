@@ -19,7 +19,7 @@ async fn clusters(c: &Call<'_>) -> Result<Fetched, Error> {
     record(c.ops, "eks:ListClusters");
     let mut names = Vec::new();
     let mut pager = Pager::default();
-    while let Some(token) = pager.next() {
+    while let Some(token) = pager.next_page() {
         let page = client.list_clusters().set_next_token(token).send().await?;
         names.extend(page.clusters().iter().cloned());
         pager.turn(page.next_token())?;
@@ -43,7 +43,7 @@ async fn clusters(c: &Call<'_>) -> Result<Fetched, Error> {
         record(c.ops, "eks:ListNodegroups");
         let mut groups = Vec::new();
         let mut pager = Pager::default();
-        while let Some(token) = pager.next() {
+        while let Some(token) = pager.next_page() {
             let page = client
                 .list_nodegroups()
                 .cluster_name(&name)

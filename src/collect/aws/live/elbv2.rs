@@ -17,7 +17,7 @@ async fn load_balancers(c: &Call<'_>) -> Result<Fetched, Error> {
     let client = aws_sdk_elasticloadbalancingv2::Client::new(c.cfg);
     let mut list = Vec::new();
     let mut pager = Pager::default();
-    while let Some(marker) = pager.next() {
+    while let Some(marker) = pager.next_page() {
         let page = client
             .describe_load_balancers()
             .set_marker(marker)

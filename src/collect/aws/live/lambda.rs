@@ -16,7 +16,7 @@ async fn functions(c: &Call<'_>) -> Result<Fetched, Error> {
     let client = aws_sdk_lambda::Client::new(c.cfg);
     let mut list = Vec::new();
     let mut pager = Pager::default();
-    while let Some(marker) = pager.next() {
+    while let Some(marker) = pager.next_page() {
         let page = client.list_functions().set_marker(marker).send().await?;
         for f in page.functions() {
             list.push(json!({

@@ -20,8 +20,9 @@
 //! CloudWatch CPU, S3 buckets, Cost Explorer; STS and Organizations for the
 //! accounts) that fetches one or more listings through the one paging
 //! helper, [`crate::collect::paging`]. Adding a service is a new file
-//! declaring a [`Service`], one line in [`REGIONAL`] or [`GLOBAL_SERVICES`],
-//! and its IAM actions in `iam/aws-read-only.json`.
+//! declaring a [`Service`], its `mod` line and one entry in [`REGIONAL`]
+//! or [`GLOBAL_SERVICES`] here, and its IAM actions in
+//! `iam/aws-read-only.json`.
 //!
 //! Read-only by construction: every call is a Describe, List or Get (and
 //! STS GetCallerIdentity/AssumeRole), each recorded in coverage.json under
@@ -541,4 +542,3 @@ fn tags<'a>(pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) -> 
             .collect(),
     )
 }
-

@@ -18,7 +18,7 @@ pub(super) async fn active_accounts(base: &SdkConfig, ops: &Ops) -> Result<Vec<S
 async fn list(client: &aws_sdk_organizations::Client) -> Result<Vec<String>, Error> {
     let mut accounts = Vec::new();
     let mut pager = Pager::default();
-    while let Some(token) = pager.next() {
+    while let Some(token) = pager.next_page() {
         let page = client.list_accounts().set_next_token(token).send().await?;
         for a in page.accounts() {
             let active = a

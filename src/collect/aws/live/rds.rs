@@ -23,7 +23,7 @@ async fn instances(c: &Call<'_>) -> Result<Fetched, Error> {
     let mut list = Vec::new();
     let mut ids = Vec::new();
     let mut pager = Pager::default();
-    while let Some(marker) = pager.next() {
+    while let Some(marker) = pager.next_page() {
         let page = client
             .describe_db_instances()
             .set_marker(marker)
@@ -63,7 +63,7 @@ async fn clusters(c: &Call<'_>) -> Result<Fetched, Error> {
     let client = aws_sdk_rds::Client::new(c.cfg);
     let mut list = Vec::new();
     let mut pager = Pager::default();
-    while let Some(marker) = pager.next() {
+    while let Some(marker) = pager.next_page() {
         let page = client
             .describe_db_clusters()
             .set_marker(marker)
