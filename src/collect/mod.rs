@@ -14,6 +14,7 @@ pub mod aws;
 pub mod azure;
 pub mod billing;
 pub mod kubernetes;
+pub mod paging;
 pub mod prometheus;
 pub mod register;
 pub mod source;
@@ -107,20 +108,6 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))
-}
-
-/// A page token a server already gave: paging would never end.
-pub fn repeated_token(
-    seen: &mut std::collections::HashSet<String>,
-    token: &str,
-) -> Result<(), String> {
-    if seen.insert(token.to_string()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "the server gave page token `{token}` twice; stopped paging"
-        ))
-    }
 }
 
 /// Write what a live collector fetched, pretty-printed, atomically.

@@ -26,6 +26,59 @@ use azure_core::http::{ClientOptions, Context, Method, Pipeline, Request, Transp
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::collect::paging::{Pager, RepeatedToken};
+
+/// Why a call, a subscription's listing or the whole collection failed
+/// (a subscription's errors are recorded in coverage.json with this text).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The async runtime could not start.
+    #[error("{0}")]
+    Runtime(String),
+    /// A file could not be written (`PATH: reason`).
+    #[error("{0}")]
+    Write(String),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error("{url}: {source}")]
+    Url {
+        url: String,
+        source: <Url as std::str::FromStr>::Err,
+    },
+    /// A request that failed after retries, with Azure's status and code.
+    #[error("{path} {status}: {source}")]
+    Request {
+        path: String,
+        status: String,
+        source: Box<azure_core::Error>,
+    },
+    #[error("{path}: {source}")]
+    Body {
+        path: String,
+        source: Box<azure_core::Error>,
+    },
+    #[error("{path}: not JSON: {source}")]
+    NotJson {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error("cannot list subscriptions: {0}")]
+    Subscriptions(Box<Error>),
+    #[error("{kind} credential: {source}")]
+    Credential {
+        kind: String,
+        source: Box<azure_core::Error>,
+    },
+    #[error(
+        "client-secret credential: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
+    )]
+    ClientSecretUnset,
+    #[error("unknown credential `{0}` (cli, client-secret, managed-identity, workload-identity)")]
+    UnknownCredential(String),
+    #[error(transparent)]
+    Paging(#[from] RepeatedToken),
+}
+
 pub const ARM: &str = "https://management.azure.com";
 const SCOPE: &str = "https://management.azure.com/.default";
 
@@ -101,25 +154,38 @@ impl Client {
         method: Method,
         url: &str,
         body: Option<&Value>,
-    ) -> Result<Value, String> {
-        let url: Url = url.parse().map_err(|e| format!("{url}: {e}"))?;
+    ) -> Result<Value, Error> {
+        let url: Url = url.parse().map_err(|source| Error::Url {
+            url: url.to_string(),
+            source,
+        })?;
         let mut req = Request::new(url.clone(), method);
         req.insert_header("accept", "application/json");
         if let Some(b) = body {
             req.insert_header("content-type", "application/json");
-            req.set_body(serde_json::to_vec(b).map_err(|e| e.to_string())?);
+            req.set_body(serde_json::to_vec(b)?);
         }
         self.requests += 1;
         let resp = self
             .pipeline
             .send(&Context::default(), &mut req, None)
             .await
-            .map_err(|e| format!("{} {}: {e}", url.path(), error_text(&e)))?;
+            .map_err(|source| Error::Request {
+                path: url.path().to_string(),
+                status: error_text(&source),
+                source: Box::new(source),
+            })?;
         let text = resp
             .into_body()
             .into_string()
-            .map_err(|e| format!("{}: {e}", url.path()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", url.path()))
+            .map_err(|source| Error::Body {
+                path: url.path().to_string(),
+                source: Box::new(source),
+            })?;
+        serde_json::from_str(&text).map_err(|source| Error::NotJson {
+            path: url.path().to_string(),
+            source,
+        })
     }
 }
 
@@ -140,7 +206,7 @@ fn error_text(e: &azure_core::Error) -> String {
 }
 
 /// Collect through `pipeline`; write the files; return what was covered.
-pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String> {
+pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, Error> {
     let mut c = Client {
         pipeline,
         requests: 0,
@@ -155,7 +221,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
                 None,
             )
             .await
-            .map_err(|e| format!("cannot list subscriptions: {e}"))?;
+            .map_err(|e| Error::Subscriptions(Box::new(e)))?;
         v["value"]
             .as_array()
             .into_iter()
@@ -177,41 +243,29 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
             subscription: sub.clone(),
             ..SubscriptionCoverage::default()
         };
-        // Resource Graph, page by page.
-        let mut skip: Option<String> = None;
-        let mut tokens = std::collections::HashSet::new();
+        // Resource Graph, page by page; its tokens and Cost Management's
+        // links are one guard against a server repeating itself.
+        let mut graph = Pager::default();
         let mut mine: Vec<Value> = Vec::new();
-        loop {
-            let mut options = json!({"resultFormat": "objectArray", "$top": 1000});
-            if let Some(t) = &skip {
-                options["$skipToken"] = json!(t);
-            }
-            let body = json!({"subscriptions": [sub], "query": QUERY, "options": options});
-            match c
-                .call(
-                    Method::Post,
-                    &format!(
-                        "{base}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01"
-                    ),
-                    Some(&body),
-                )
-                .await
-            {
-                Ok(page) => {
-                    sc.pages += 1;
-                    mine.extend(page["data"].as_array().cloned().unwrap_or_default());
-                    skip = page["$skipToken"].as_str().map(String::from);
-                    let Some(t) = &skip else { break };
-                    if let Err(e) = crate::collect::repeated_token(&mut tokens, t) {
-                        sc.errors.push(format!("Resource Graph: {e}"));
-                        break;
-                    }
+        let url =
+            format!("{base}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01");
+        let listed: Result<(), Error> = async {
+            while let Some(skip) = graph.next_page() {
+                let mut options = json!({"resultFormat": "objectArray", "$top": 1000});
+                if let Some(t) = &skip {
+                    options["$skipToken"] = json!(t);
                 }
-                Err(e) => {
-                    sc.errors.push(format!("Resource Graph: {e}"));
-                    break;
-                }
+                let body = json!({"subscriptions": [sub], "query": QUERY, "options": options});
+                let page = c.call(Method::Post, &url, Some(&body)).await?;
+                sc.pages += 1;
+                mine.extend(page["data"].as_array().cloned().unwrap_or_default());
+                graph.turn(page["$skipToken"].as_str())?;
             }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = listed {
+            sc.errors.push(format!("Resource Graph: {e}"));
         }
         sc.resources = mine.len();
         // Azure Monitor: each VM's daily average CPU.
@@ -231,7 +285,8 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
                     crate::collect::write_json(
                         &opts.out.join("metrics").join(format!("{name}.json")),
                         &m,
-                    )?;
+                    )
+                    .map_err(Error::Write)?;
                     sc.vms_with_cpu += 1;
                 }
                 Err(e) => sc.errors.push(format!("Azure Monitor, {name}: {e}")),
@@ -249,41 +304,38 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
                     "grouping": [{"type": "Dimension", "name": "ResourceId"}],
                 },
             });
-            let mut url = format!(
+            let first = format!(
                 "{base}/subscriptions/{sub}/providers/Microsoft.CostManagement/query?api-version=2023-03-01"
             );
+            let mut pager = Pager::with_tokens(graph.into_tokens());
             let mut n = 0;
-            loop {
-                match c.call(Method::Post, &url, Some(&body)).await {
-                    Ok(page) => {
-                        n += 1;
-                        sc.cost_rows += page
-                            .pointer("/properties/rows")
-                            .and_then(Value::as_array)
-                            .map_or(0, Vec::len);
-                        crate::collect::write_json(
-                            &opts
-                                .out
-                                .join("cost-management")
-                                .join(format!("{sub}-{n}.json")),
-                            &page,
-                        )?;
-                        match page.pointer("/properties/nextLink").and_then(Value::as_str) {
-                            Some(next) if !next.is_empty() => {
-                                if let Err(e) = crate::collect::repeated_token(&mut tokens, next) {
-                                    sc.errors.push(format!("Cost Management: {e}"));
-                                    break;
-                                }
-                                url = next.to_string();
-                            }
-                            _ => break,
-                        }
-                    }
-                    Err(e) => {
-                        sc.errors.push(format!("Cost Management: {e}"));
-                        break;
-                    }
+            let costs: Result<(), Error> = async {
+                while let Some(next) = pager.next_page() {
+                    let url = next.unwrap_or_else(|| first.clone());
+                    let page = c.call(Method::Post, &url, Some(&body)).await?;
+                    n += 1;
+                    sc.cost_rows += page
+                        .pointer("/properties/rows")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len);
+                    crate::collect::write_json(
+                        &opts
+                            .out
+                            .join("cost-management")
+                            .join(format!("{sub}-{n}.json")),
+                        &page,
+                    )
+                    .map_err(Error::Write)?;
+                    pager.turn(page.pointer("/properties/nextLink").and_then(Value::as_str))?;
                 }
+                Ok(())
+            }
+            .await;
+            match costs {
+                // A file not written stops the collection; a refused call, that subscription.
+                Err(e @ Error::Write(_)) => return Err(e),
+                Err(e) => sc.errors.push(format!("Cost Management: {e}")),
+                Ok(()) => {}
             }
         }
         rows.extend(mine);
@@ -293,12 +345,14 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
     crate::collect::write_json(
         &opts.out.join("resources.json"),
         &json!({"count": n, "data": rows, "skip_token": null, "total_records": n}),
-    )?;
+    )
+    .map_err(Error::Write)?;
     cov.requests = c.requests;
     crate::collect::write_json(
         &opts.out.join("coverage.json"),
-        &serde_json::to_value(&cov).map_err(|e| e.to_string())?,
-    )?;
+        &serde_json::to_value(&cov)?,
+    )
+    .map_err(Error::Write)?;
     Ok(cov)
 }
 
@@ -306,7 +360,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, String>
 /// (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET),
 /// `managed-identity`, `workload-identity`; by default the first the
 /// environment provides, else the Azure CLI.
-pub fn credential(kind: Option<&str>) -> Result<Arc<dyn TokenCredential>, String> {
+pub fn credential(kind: Option<&str>) -> Result<Arc<dyn TokenCredential>, Error> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let kind = kind.map(String::from).unwrap_or_else(|| {
         if env("AZURE_FEDERATED_TOKEN_FILE").is_some() {
@@ -317,7 +371,10 @@ pub fn credential(kind: Option<&str>) -> Result<Arc<dyn TokenCredential>, String
             "cli".into()
         }
     });
-    let e = |e: azure_core::Error| format!("{kind} credential: {e}");
+    let e = |source: azure_core::Error| Error::Credential {
+        kind: kind.clone(),
+        source: Box::new(source),
+    };
     Ok(match kind.as_str() {
         "cli" => azure_identity::AzureCliCredential::new(None).map_err(e)?,
         "managed-identity" => azure_identity::ManagedIdentityCredential::new(None).map_err(e)?,
@@ -328,21 +385,19 @@ pub fn credential(kind: Option<&str>) -> Result<Arc<dyn TokenCredential>, String
                 env("AZURE_CLIENT_ID"),
                 env("AZURE_CLIENT_SECRET"),
             ) else {
-                return Err("client-secret credential: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET".into());
+                return Err(Error::ClientSecretUnset);
             };
             azure_identity::ClientSecretCredential::new(&t, c, s.into(), None).map_err(e)?
         }
         other => {
-            return Err(format!(
-                "unknown credential `{other}` (cli, client-secret, managed-identity, workload-identity)"
-            ));
+            return Err(Error::UnknownCredential(other.to_string()));
         }
     })
 }
 
 /// Collect with a credential, on a runtime of its own.
-pub fn collect(opts: &Options, credential: Arc<dyn TokenCredential>) -> Result<Coverage, String> {
-    let rt = crate::collect::runtime()?;
+pub fn collect(opts: &Options, credential: Arc<dyn TokenCredential>) -> Result<Coverage, Error> {
+    let rt = crate::collect::runtime().map_err(Error::Runtime)?;
     rt.block_on(run(opts, pipeline(credential, None)))
 }
 

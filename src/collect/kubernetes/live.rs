@@ -15,6 +15,32 @@ use kube::api::{Api, ApiResource, DynamicObject, ListParams};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::collect::paging::{Pager, RepeatedToken};
+
+/// Why a cluster (or the whole collection) could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The async runtime could not start.
+    #[error("{0}")]
+    Runtime(String),
+    /// The kubeconfig file given could not be read.
+    #[error("{}: {source}", path.display())]
+    Kubeconfig {
+        path: PathBuf,
+        source: kube::config::KubeconfigError,
+    },
+    #[error(transparent)]
+    Config(#[from] kube::config::KubeconfigError),
+    #[error(transparent)]
+    Infer(#[from] kube::config::InferConfigError),
+    #[error(transparent)]
+    Kube(#[from] kube::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Paging(#[from] RepeatedToken),
+}
+
 /// The kinds read: (group, version, kind, plural).
 pub const KINDS: [(&str, &str, &str, &str); 13] = [
     ("", "v1", "Node", "nodes"),
@@ -76,51 +102,47 @@ async fn list_all(
     ar: &ApiResource,
     page: u32,
     pages: &mut usize,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, Error> {
     let api: Api<DynamicObject> = Api::all_with(client.clone(), ar);
-    let mut lp = ListParams::default().limit(page.max(1));
     let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    loop {
-        let list = api.list(&lp).await.map_err(|e| e.to_string())?;
+    let mut pager = Pager::default();
+    while let Some(token) = pager.next_page() {
+        let mut lp = ListParams::default().limit(page.max(1));
+        if let Some(t) = &token {
+            lp = lp.continue_token(t);
+        }
+        let list = api.list(&lp).await?;
         *pages += 1;
         for mut o in list.items {
             o.types = Some(kube::api::TypeMeta {
                 api_version: ar.api_version.clone(),
                 kind: ar.kind.clone(),
             });
-            out.push(serde_json::to_value(&o).map_err(|e| e.to_string())?);
+            out.push(serde_json::to_value(&o)?);
         }
-        match list.metadata.continue_ {
-            Some(t) if !t.is_empty() => {
-                crate::collect::repeated_token(&mut seen, &t)?;
-                lp = lp.continue_token(&t);
-            }
-            _ => break,
-        }
+        pager.turn(list.metadata.continue_.as_deref())?;
     }
     Ok(out)
 }
 
-async fn client_for(opts: &Options, context: Option<&str>) -> Result<kube::Client, String> {
+async fn client_for(opts: &Options, context: Option<&str>) -> Result<kube::Client, Error> {
     let options = kube::config::KubeConfigOptions {
         context: context.map(String::from),
         ..Default::default()
     };
     let config = match &opts.kubeconfig {
         Some(p) => {
-            let kc = kube::config::Kubeconfig::read_from(p)
-                .map_err(|e| format!("{}: {e}", p.display()))?;
-            kube::Config::from_custom_kubeconfig(kc, &options)
-                .await
-                .map_err(|e| e.to_string())?
+            let kc =
+                kube::config::Kubeconfig::read_from(p).map_err(|source| Error::Kubeconfig {
+                    path: p.clone(),
+                    source,
+                })?;
+            kube::Config::from_custom_kubeconfig(kc, &options).await?
         }
-        None if context.is_some() => kube::Config::from_kubeconfig(&options)
-            .await
-            .map_err(|e| e.to_string())?,
-        None => kube::Config::infer().await.map_err(|e| e.to_string())?,
+        None if context.is_some() => kube::Config::from_kubeconfig(&options).await?,
+        None => kube::Config::infer().await?,
     };
-    kube::Client::try_from(config).map_err(|e| e.to_string())
+    Ok(kube::Client::try_from(config)?)
 }
 
 async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
@@ -132,7 +154,7 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
     let client = match client_for(opts, context).await {
         Ok(c) => c,
         Err(e) => {
-            cov.error = Some(e);
+            cov.error = Some(e.to_string());
             return cov;
         }
     };
@@ -174,8 +196,8 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
 }
 
 /// Collect every context asked for, on a runtime of its own.
-pub fn collect(opts: &Options) -> Result<Vec<ClusterCoverage>, String> {
-    let rt = crate::collect::runtime()?;
+pub fn collect(opts: &Options) -> Result<Vec<ClusterCoverage>, Error> {
+    let rt = crate::collect::runtime().map_err(Error::Runtime)?;
     Ok(rt.block_on(async {
         if opts.contexts.is_empty() {
             vec![one(opts, None).await]
