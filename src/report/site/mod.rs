@@ -7,10 +7,10 @@
 //! that replaces the previous report in one rename.
 //!
 //! Each page and each other file is a module under `pages/`, registered once
-//! in [`PAGES`] (which is also the navigation) or [`FILES`]. `build` only
-//! runs them: pages are built one after another, then rendered on every core
-//! and written as they are done; figures come from `assess`, this module
-//! only lays them out.
+//! in `PAGES` (with its template; the list is also the navigation) or
+//! `FILES`. `build` only runs them: pages are built one after another, then
+//! rendered on every core and written as they are done. Figures come from
+//! `assess`; this module lays them out.
 
 mod format;
 mod pages;
@@ -37,91 +37,24 @@ use pages::Kind::{Each, One};
 use pages::{Page, Write};
 use shared::Shared;
 
-/// The shipped templates (reports/ in the repository), by name.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../../reports/base.html")),
-    ("macros.html", include_str!("../../../reports/macros.html")),
-    ("style.css", include_str!("../../../reports/style.css")),
-    ("script.js", include_str!("../../../reports/script.js")),
-    ("index.html", include_str!("../../../reports/index.html")),
-    ("map.html", include_str!("../../../reports/map.html")),
-    (
-        "systems.html",
-        include_str!("../../../reports/systems.html"),
-    ),
-    ("system.html", include_str!("../../../reports/system.html")),
-    ("spend.html", include_str!("../../../reports/spend.html")),
-    ("carbon.html", include_str!("../../../reports/carbon.html")),
-    (
-        "policies.html",
-        include_str!("../../../reports/policies.html"),
-    ),
-    (
-        "roadmap.html",
-        include_str!("../../../reports/roadmap.html"),
-    ),
-    ("summary.md", include_str!("../../../reports/summary.md")),
-];
+/// A shipped template: its name and its text (reports/NAME, compiled in).
+macro_rules! shipped {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../../reports/", $name)))
+    };
+}
 
-/// Every page of the site, in the navigation's order.
+/// Every page of the site, in the navigation's order, with its template.
+#[rustfmt::skip]
 const PAGES: &[Page] = &[
-    page(
-        "index",
-        "Overview",
-        "index.html",
-        "index.html",
-        pages::overview::build,
-    ),
-    page(
-        "map",
-        "Estate map",
-        "map.html",
-        "map.html",
-        pages::map::build,
-    ),
-    page(
-        "systems",
-        "Systems",
-        "systems/index.html",
-        "systems.html",
-        pages::systems::build,
-    ),
-    Page {
-        id: "systems",
-        template: "system.html",
-        kind: Each {
-            of: pages::system::of,
-            build: pages::system::build,
-        },
-    },
-    page(
-        "spend",
-        "Spend",
-        "spend.html",
-        "spend.html",
-        pages::spend::build,
-    ),
-    page(
-        "carbon",
-        "Carbon",
-        "carbon.html",
-        "carbon.html",
-        pages::carbon::build,
-    ),
-    page(
-        "policies",
-        "Policies",
-        "policies.html",
-        "policies.html",
-        pages::policies::build,
-    ),
-    page(
-        "roadmap",
-        "Roadmap",
-        "roadmap.html",
-        "roadmap.html",
-        pages::roadmap::build,
-    ),
+    one("index", "Overview", "index.html", shipped!("index.html"), pages::overview::build),
+    one("map", "Estate map", "map.html", shipped!("map.html"), pages::map::build),
+    one("systems", "Systems", "systems/index.html", shipped!("systems.html"), pages::systems::build),
+    each("systems", shipped!("system.html"), pages::system::of, pages::system::build),
+    one("spend", "Spend", "spend.html", shipped!("spend.html"), pages::spend::build),
+    one("carbon", "Carbon", "carbon.html", shipped!("carbon.html"), pages::carbon::build),
+    one("policies", "Policies", "policies.html", shipped!("policies.html"), pages::policies::build),
+    one("roadmap", "Roadmap", "roadmap.html", shipped!("roadmap.html"), pages::roadmap::build),
 ];
 
 /// The report's other files, written in this order after the pages.
@@ -133,17 +66,53 @@ const FILES: &[Write] = &[
     pages::diagrams::write,
 ];
 
-const fn page(
+/// The templates the pages build on (and the stylesheet and script).
+const LAYOUT: &[(&str, &str)] = &[
+    shipped!("base.html"),
+    shipped!("macros.html"),
+    shipped!("style.css"),
+    shipped!("script.js"),
+];
+
+/// The templates of the other files.
+const OTHER: &[(&str, &str)] = &[shipped!("summary.md")];
+
+/// The shipped templates (reports/ in the repository), by name: the
+/// layout's, each page's, then the other files'.
+pub fn shipped_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    LAYOUT
+        .iter()
+        .copied()
+        .chain(PAGES.iter().map(|p| p.template))
+        .chain(OTHER.iter().copied())
+}
+
+/// A page in the navigation.
+const fn one(
     id: &'static str,
     title: &'static str,
     path: &'static str,
-    template: &'static str,
+    template: (&'static str, &'static str),
     build: pages::Build,
 ) -> Page {
     Page {
         id,
         template,
         kind: One { path, title, build },
+    }
+}
+
+/// A page per node, outside the navigation.
+const fn each(
+    id: &'static str,
+    template: (&'static str, &'static str),
+    of: pages::Of,
+    build: pages::BuildEach,
+) -> Page {
+    Page {
+        id,
+        template,
+        kind: Each { of, build },
     }
 }
 
@@ -205,7 +174,7 @@ pub fn templates(dir: Option<&Path>) -> Result<tera::Tera, Error> {
     // Markdown too: wikis and pull-request comments render raw HTML in it.
     t.autoescape_on(vec![".html", ".htm", ".xml", ".md"]);
     let mut sources: Vec<(String, String)> = Vec::new();
-    for (name, text) in TEMPLATES {
+    for (name, text) in shipped_templates() {
         let own = dir.map(|d| d.join(name)).filter(|p| p.is_file());
         let text = match own {
             Some(path) => std::fs::read_to_string(&path)
@@ -230,9 +199,8 @@ fn template_error(e: &tera::Error, dir: Option<&Path>) -> Error {
         message.push_str(&s.to_string());
         src = s.source();
     }
-    let file = TEMPLATES
-        .iter()
-        .map(|(n, _)| *n)
+    let file = shipped_templates()
+        .map(|(n, _)| n)
         .find(|n| message.contains(&format!("'{n}'")))
         .map(|n| match dir.map(|d| d.join(n)).filter(|p| p.is_file()) {
             Some(p) => p.display().to_string(),
@@ -291,7 +259,7 @@ pub fn build(i: &Inputs<'_>, out: &Staged) -> Result<usize, Error> {
             c.insert("root", &root_of(path));
             if let Some(t) = build(&sh, &mut c) {
                 tables.extend(t);
-                built.push((path, p.template, c));
+                built.push((path, p.template.0, c));
                 nav.push(json!({"id": p.id, "href": path, "title": title}));
             }
         }
@@ -315,7 +283,7 @@ pub fn build(i: &Inputs<'_>, out: &Staged) -> Result<usize, Error> {
                 let mut c = start(p);
                 let path = build(&sh, n, &mut c);
                 c.insert("root", &root_of(&path));
-                render(&path, p.template, c)
+                render(&path, p.template.0, c)
             })?;
         }
     }

@@ -32,6 +32,9 @@ pub(crate) type Build = fn(&Shared<'_>, &mut tera::Context) -> Option<Vec<Table>
 /// Fills the context of the page of one node and returns the page's path.
 pub(crate) type BuildEach = fn(&Shared<'_>, NodeIndex, &mut tera::Context) -> String;
 
+/// The nodes that each have a page.
+pub(crate) type Of = for<'r, 's> fn(&'r Shared<'s>) -> &'r [NodeIndex];
+
 /// Writes one of the report's other files, after every page; reads the
 /// tables the pages exported.
 pub(crate) type Write = fn(&Shared<'_>, &[Table], &Writer<'_>) -> Result<(), Error>;
@@ -40,7 +43,8 @@ pub(crate) type Write = fn(&Shared<'_>, &[Table], &Writer<'_>) -> Result<(), Err
 pub(crate) struct Page {
     /// The templates' `page` (the navigation highlights it).
     pub id: &'static str,
-    pub template: &'static str,
+    /// Its template's name and shipped text.
+    pub template: (&'static str, &'static str),
     pub kind: Kind,
 }
 
@@ -54,8 +58,5 @@ pub(crate) enum Kind {
     /// A page per node `of` lists (a system's page): each built, rendered
     /// and written by itself on some core, so an estate's thousands of them
     /// are never all in memory.
-    Each {
-        of: for<'r, 's> fn(&'r Shared<'s>) -> &'r [NodeIndex],
-        build: BuildEach,
-    },
+    Each { of: Of, build: BuildEach },
 }
