@@ -40,7 +40,11 @@ pub fn run(ctx: &Ctx, dir: Option<PathBuf>, format: Format) -> Result<u8> {
     let templates_dir = settings.estate_dir.join("reports");
     let template_error = templates_dir
         .is_dir()
-        .then(|| report::site::templates(Some(&templates_dir)).err())
+        .then(|| {
+            report::site::templates(Some(&templates_dir))
+                .err()
+                .map(|e| e.to_string())
+        })
         .flatten();
     let errors = ds.errors() + pack_ds.errors() + usize::from(template_error.is_some());
     match format {

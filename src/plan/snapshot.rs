@@ -17,7 +17,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::assess::carbon::{Basis, Estimate};
+use crate::assess::carbon::{Basis, Estimate, rollup};
 use crate::assess::policy::Outcome;
 use crate::assess::spend::Spend;
 use crate::inventory::Kind;
@@ -119,10 +119,8 @@ pub fn take(
         .collect();
     edges.sort();
     let ledger = spend.and_then(|s| s.currencies.get(currency));
-    let carbon_by: BTreeMap<String, f64> = crate::assess::carbon::by_system(carbon)
-        .into_iter()
-        .collect();
-    let (t, _) = crate::report::carbon::totals(carbon, Basis::Location);
+    let carbon_by: BTreeMap<String, f64> = rollup::by_system(carbon).into_iter().collect();
+    let t = rollup::totals(carbon, Basis::Location).co2e_kg;
     let mut f: Vec<SnapFinding> = findings
         .map(|o| {
             o.findings

@@ -1,124 +1,19 @@
 //! `estate carbon`: the estimate as tables, the JSON contract of DESIGN.md,
-//! or CSV of every item; and the breakdowns (by system, capability, domain,
-//! category, scope, site, supplier).
-
-use std::collections::BTreeMap;
+//! or CSV of every item. The totals and breakdowns (by system, capability,
+//! domain, category, scope, site, supplier, quality) it shows are computed
+//! in `assess::carbon::rollup`; this module only lays them out.
 
 use serde_json::{Value, json};
 
 use serde::Serialize;
 
-use crate::assess::carbon::{Basis, Category, Estimate, Item, Range};
-use crate::inventory::Kind;
-use crate::model::{EdgeKind, Model};
+use crate::assess::carbon::rollup::{self, UNATTRIBUTED, breakdown};
+use crate::assess::carbon::{Basis, Category, Estimate, Range};
+use crate::model::Model;
 use crate::settings::Period;
 
 /// Breakdowns `--by` accepts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum By {
-    #[default]
-    Category,
-    System,
-    Capability,
-    Domain,
-    Scope,
-    Site,
-    Supplier,
-}
-
-pub const UNATTRIBUTED: &str = "(unattributed)";
-
-/// Sum of `f` over items, grouped by `key`: a key may take several shares of one item.
-fn group(
-    items: &[Item],
-    key: impl Fn(&Item) -> Vec<(String, f64)>,
-    f: impl Fn(&Item) -> Range,
-) -> Vec<(String, Range)> {
-    let mut m: BTreeMap<String, Range> = BTreeMap::new();
-    for i in items {
-        let v = f(i);
-        for (k, share) in key(i) {
-            *m.entry(k).or_default() += v.scale(share);
-        }
-    }
-    let mut v: Vec<(String, Range)> = m.into_iter().collect();
-    v.sort_by(|a, b| b.1.central.total_cmp(&a.1.central).then(a.0.cmp(&b.0)));
-    v
-}
-
-fn one(k: Option<&str>) -> Vec<(String, f64)> {
-    vec![(k.unwrap_or(UNATTRIBUTED).to_string(), 1.0)]
-}
-
-/// Nodes a system points at with `edge` of `kind`, shared evenly (so totals still add up).
-fn shares_of(
-    model: &Model,
-    system: Option<&str>,
-    edge: EdgeKind,
-    kind: Kind,
-) -> Vec<(String, f64)> {
-    let targets: Vec<String> = system
-        .and_then(|s| model.get(s))
-        .map(|i| {
-            model
-                .neighbours(i, petgraph::Direction::Outgoing, &[edge])
-                .into_iter()
-                .filter(|n| model.node(*n).kind == kind)
-                .map(|n| model.node(n).id.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    if targets.is_empty() {
-        return one(None);
-    }
-    let share = 1.0 / targets.len() as f64;
-    targets.into_iter().map(|t| (t, share)).collect()
-}
-
-/// The breakdown of total emissions by `by`.
-pub fn breakdown(model: &Model, est: &Estimate, basis: Basis, by: By) -> Vec<(String, Range)> {
-    let co2e = |i: &Item| i.co2e(basis);
-    match by {
-        By::Category => group(&est.items, |i| one(Some(i.category.as_str())), co2e),
-        By::System => group(&est.items, |i| one(i.system.as_deref()), co2e),
-        By::Capability => group(
-            &est.items,
-            |i| {
-                shares_of(
-                    model,
-                    i.system.as_deref(),
-                    EdgeKind::Supports,
-                    Kind::Capability,
-                )
-            },
-            co2e,
-        ),
-        By::Domain => group(
-            &est.items,
-            |i| shares_of(model, i.system.as_deref(), EdgeKind::PartOf, Kind::Domain),
-            co2e,
-        ),
-        By::Site => group(&est.items, |i| one(i.site.as_deref()), co2e),
-        By::Supplier => group(&est.items, |i| one(i.supplier.as_deref()), co2e),
-        By::Scope => by_scope(est, basis),
-    }
-}
-
-/// Operational emissions in the item's scope; T&D and embodied in scope 3.
-fn by_scope(est: &Estimate, basis: Basis) -> Vec<(String, Range)> {
-    let mut m: BTreeMap<String, Range> = BTreeMap::new();
-    for i in &est.items {
-        *m.entry(i.scope.as_str().into()).or_default() += i.operational(basis);
-        *m.entry("3".into()).or_default() += i.td_co2e_kg + i.embodied_co2e_kg;
-    }
-    m.into_iter().collect()
-}
-
-pub fn totals(est: &Estimate, basis: Basis) -> (Range, Range) {
-    let co2e = est.items.iter().map(|i| i.co2e(basis)).sum();
-    let kwh = est.items.iter().map(|i| i.energy_kwh).sum();
-    (co2e, kwh)
-}
+pub use crate::assess::carbon::rollup::By;
 
 fn range_json(r: Range) -> Value {
     json!({ "low": round(r.low), "central": round(r.central), "high": round(r.high) })
@@ -182,7 +77,10 @@ pub struct Json<'a> {
 
 /// [`to_json`] as a value to serialise directly.
 pub fn json_of<'a>(model: &Model, est: &'a Estimate, period: Period, basis: Basis) -> Json<'a> {
-    let (co2e, kwh) = totals(est, basis);
+    let rollup::Totals {
+        co2e_kg: co2e,
+        energy_kwh: kwh,
+    } = rollup::totals(est, basis);
     let rows = |by: By, key: &str| -> Vec<Value> {
         breakdown(model, est, basis, by)
             .into_iter()
@@ -211,17 +109,6 @@ pub fn json_of<'a>(model: &Model, est: &'a Estimate, period: Period, basis: Basi
             notes: &i.notes,
         })
         .collect();
-    let mut quality: BTreeMap<String, Range> = BTreeMap::new();
-    for i in &est.items {
-        *quality
-            .entry(
-                serde_json::to_value(i.quality)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-            )
-            .or_default() += i.co2e(basis);
-    }
     let head = json!({
         "period": { "start": period.start.to_string(), "end": period.end.to_string() },
         "basis": basis,
@@ -234,7 +121,7 @@ pub fn json_of<'a>(model: &Model, est: &'a Estimate, period: Period, basis: Basi
         "by_domain": rows(By::Domain, "id"),
         "by_site": rows(By::Site, "id"),
         "by_supplier": rows(By::Supplier, "id"),
-        "by_quality": quality.into_iter().map(|(k, r)| json!({ "quality": k, "co2e_kg": range_json(r) })).collect::<Vec<_>>(),
+        "by_quality": rollup::by_quality(est, basis).into_iter().map(|(k, r)| json!({ "quality": k, "co2e_kg": range_json(r) })).collect::<Vec<_>>(),
     });
     let Value::Object(head) = head else {
         unreachable!("json! of an object is an object")
@@ -255,7 +142,10 @@ fn kg(x: f64) -> String {
 }
 
 pub fn render_table(model: &Model, est: &Estimate, period: Period, basis: Basis, by: By) -> String {
-    let (co2e, kwh) = totals(est, basis);
+    let rollup::Totals {
+        co2e_kg: co2e,
+        energy_kwh: kwh,
+    } = rollup::totals(est, basis);
     let mut out = format!(
         "Carbon {} to {} ({:?}-based, factor set `{}`): {} CO2e (range {} to {}), {:.0} kWh\n\n",
         period.start,

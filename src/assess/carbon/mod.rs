@@ -22,13 +22,15 @@
 //! and spend factors carry the low/high their sources give.
 //!
 //! Nothing is dropped: whatever cannot be estimated is listed in
-//! `not_estimated` with the reason.
+//! `not_estimated` with the reason. Totals and breakdowns of an estimate
+//! are computed in `rollup`, and only there.
 
 pub mod cloud;
 pub mod devices;
 pub mod factors;
 pub mod onprem;
 pub mod range;
+pub mod rollup;
 pub mod services;
 
 use std::sync::Arc;
@@ -37,6 +39,7 @@ use serde::Serialize;
 
 pub use factors::FactorSet;
 pub use range::Range;
+pub use rollup::by_system;
 
 use crate::model::Model;
 use crate::settings::Period;
@@ -306,17 +309,6 @@ impl<'a> Context<'a> {
 }
 
 /// Estimate every resource, fleet and service in the model.
-/// Central location-based kgCO2e per system (items that serve no system are left out).
-pub fn by_system(est: &Estimate) -> std::collections::HashMap<String, f64> {
-    let mut m = std::collections::HashMap::new();
-    for it in &est.items {
-        if let Some(s) = &it.system {
-            *m.entry(s.clone()).or_default() += it.co2e(Basis::Location).central;
-        }
-    }
-    m
-}
-
 pub fn estimate(ctx: &Context<'_>) -> Estimate {
     let mut est = Estimate {
         factor_set: ctx.factors.name.clone(),
