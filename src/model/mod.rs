@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod mapping;
+pub mod planned;
 pub mod query;
 pub mod regions;
 
