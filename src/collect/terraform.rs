@@ -16,7 +16,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::Found;
-use crate::inventory::kinds::{Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec};
+use crate::inventory::kinds::{
+    Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec, spanned,
+};
+use crate::model::planned::{ProposedChange, ProposedChanges};
 
 /// A JSON error at its file, line and column.
 fn json_error(path: &Path, e: &serde_json::Error) -> String {
@@ -121,6 +124,104 @@ pub fn read_state(path: &Path) -> Result<State, String> {
         state.files.push(f);
     }
     Ok(state)
+}
+
+/// Why a plan could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{}:{}: {source}", .path.display(), .source.line(), .source.column())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{}:1:1: expected a Terraform plan in JSON (`terraform show -json plan.out`) with `resource_changes`",
+        .path.display()
+    )]
+    NotAPlan { path: PathBuf },
+}
+
+/// A plan in JSON (`terraform show -json plan.out`): its managed resources'
+/// changes, each side mapped as state is. A side with no region takes the
+/// AWS provider's, when the plan's configuration gives it a constant one.
+pub fn read_plan(path: &Path) -> Result<ProposedChanges, PlanError> {
+    let text = std::fs::read_to_string(path).map_err(|source| PlanError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let v: Value = serde_json::from_str(&text).map_err(|source| PlanError::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let Some(changes) = v.get("resource_changes").and_then(Value::as_array) else {
+        return Err(PlanError::NotAPlan {
+            path: path.to_path_buf(),
+        });
+    };
+    // The AWS provider's region, for resources whose own region is not known yet.
+    let default_region = v
+        .pointer("/configuration/provider_config/aws/expressions/region/constant_value")
+        .and_then(Value::as_str)
+        .map(String::from);
+    let mut out = ProposedChanges {
+        source: path.display().to_string(),
+        ..Default::default()
+    };
+    for c in changes {
+        let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
+        if s("mode") != "managed" {
+            continue;
+        }
+        let actions: Vec<&str> = c
+            .pointer("/change/actions")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let action = match actions.as_slice() {
+            ["create"] => "create",
+            ["delete"] => "delete",
+            ["update"] => "update",
+            [_, _] => "replace",
+            _ => {
+                out.unchanged += 1;
+                continue;
+            }
+        };
+        let (ty, address) = (s("type"), s("address"));
+        let side = |key: &str| -> Option<ResourceSpec> {
+            let attrs = c.pointer(&format!("/change/{key}"))?;
+            if attrs.is_null() {
+                return None;
+            }
+            let mut attrs = attrs.clone();
+            if let Some(o) = attrs.as_object_mut()
+                && !o.contains_key("arn")
+                && !o.contains_key("id")
+            {
+                o.insert("id".into(), Value::from(address));
+            }
+            let mut spec = map(ty, &attrs)?.spec;
+            if spec.region.is_none()
+                && let Some(r) = &default_region
+            {
+                spec.region = Some(spanned(r.clone()));
+            }
+            Some(spec)
+        };
+        out.changes.push(ProposedChange {
+            address: address.to_string(),
+            action,
+            resource_type: ty.to_string(),
+            before: side("before"),
+            after: side("after"),
+        });
+    }
+    Ok(out)
 }
 
 /// AWS region from an ARN (`arn:aws:ec2:eu-west-2:…`) or an availability zone (`eu-west-2a`).

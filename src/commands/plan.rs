@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
             );
             match format {
                 Format::Json => print_json(&serde_json::to_value(&p)?),
-                Format::Table => print(&plan::portfolio::render_table(&p)),
+                Format::Table => print(&report::portfolio::render_table(&p)),
             }
         }
         PlanAction::Waves {
@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
             }
             match format {
                 Format::Json => print_json(&serde_json::to_value(&w)?),
-                Format::Table => print(&plan::waves::render_table(&w, &settings.currency)),
+                Format::Table => print(&report::waves::render_table(&w, &settings.currency)),
             }
         }
         PlanAction::Terraform { plan, format } => {
@@ -102,23 +102,24 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
                 .as_ref()
                 .and_then(|s| s.currencies.get(&settings.currency));
             let rates = plan::terraform::rates(model, ledger, settings.period);
-            let p = match plan::terraform::assess(
-                &plan,
-                &assessed.factors,
-                settings.period,
-                &settings.currency,
-                &rates,
-            ) {
+            let proposed = match crate::collect::terraform::read_plan(&plan) {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return Ok(BAD_INPUT);
                 }
             };
+            let p = plan::terraform::assess(
+                &proposed,
+                &assessed.factors,
+                settings.period,
+                &settings.currency,
+                &rates,
+            );
             match format {
                 RoadmapFormat::Json => print_json(&serde_json::to_value(&p)?),
-                RoadmapFormat::Table => print(&plan::terraform::render_table(&p)),
-                RoadmapFormat::Markdown => print(&plan::terraform::render_markdown(&p)),
+                RoadmapFormat::Table => print(&report::terraform_plan::render_table(&p)),
+                RoadmapFormat::Markdown => print(&report::terraform_plan::render_markdown(&p)),
             }
         }
         PlanAction::Roadmap {

@@ -11,6 +11,7 @@ pub mod build;
 pub mod collected;
 pub mod mapping;
 mod period;
+pub mod planned;
 pub mod query;
 pub mod regions;
 

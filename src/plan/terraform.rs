@@ -3,27 +3,25 @@
 //! billing prices the instance type, monthly cost — resource by resource,
 //! like a cost estimate on a pull request.
 //!
-//! Each resource change is mapped as state is (`collect::terraform::map`),
-//! before and after; each side is estimated by the carbon engine on its own
-//! (a model of one resource) for the assessed period and scaled to a month.
-//! Prices are the effective cost per instance-hour the billing shows for
+//! The plan comes already read by Terraform's input reader in `collect`:
+//! each resource change mapped as state is, before and after. Each side is
+//! estimated by the carbon engine on its own (a model of one resource) for
+//! the assessed period and scaled to a month. Prices are the effective cost per instance-hour the billing shows for
 //! resources of that type in the inventory: the rates this organisation
 //! actually pays, not a list price. Changes of types Estate does not map are
-//! counted and listed.
+//! counted and listed. The report stage renders the result.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::assess::carbon::{self, Basis, FactorSet, Range};
 use crate::assess::spend::Ledger;
-use crate::collect::terraform::map;
-use crate::inventory::kinds::{ResourceSpec, spanned};
+use crate::inventory::kinds::ResourceSpec;
 use crate::inventory::{Kind, Spec};
+use crate::model::planned::ProposedChanges;
 use crate::model::{Model, Node};
 use crate::settings::Period;
 
@@ -110,13 +108,18 @@ fn describe(spec: &ResourceSpec) -> String {
     .join(" ")
 }
 
+/// Why the carbon engine could not estimate a resource: its reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct NotEstimated(String);
+
 /// One resource estimated alone: kgCO2e a month, or why not.
 fn monthly(
     spec: &ResourceSpec,
     factors: &FactorSet,
     period: Period,
     currency: &str,
-) -> Result<Range, String> {
+) -> Result<Range, NotEstimated> {
     let mut m = Model::default();
     m.add_node(Node::resource(
         "resource:planned".into(),
@@ -127,7 +130,7 @@ fn monthly(
     let ctx = carbon::Context::new(&m, factors, period, currency);
     let est = carbon::estimate(&ctx);
     if let Some(n) = est.not_estimated.first() {
-        return Err(n.reason.clone());
+        return Err(NotEstimated(n.reason.clone()));
     }
     let months = ctx.years * 12.0;
     Ok(est
@@ -145,30 +148,16 @@ fn monthly_cost(spec: &ResourceSpec, rates: &HashMap<String, Decimal>) -> Option
     Some((rate * hours * count).round_dp(2))
 }
 
-/// Read a plan and price it.
+/// Price a plan's changes.
 pub fn assess(
-    path: &Path,
+    plan: &ProposedChanges,
     factors: &FactorSet,
     period: Period,
     currency: &str,
     rates: &HashMap<String, Decimal>,
-) -> Result<PlanDelta, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let v: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?;
-    let Some(changes) = v.get("resource_changes").and_then(Value::as_array) else {
-        return Err(format!(
-            "{}:1:1: expected a Terraform plan in JSON (`terraform show -json plan.out`) with `resource_changes`",
-            path.display()
-        ));
-    };
-    // The AWS provider's region, for resources whose own region is not known yet.
-    let default_region = v
-        .pointer("/configuration/provider_config/aws/expressions/region/constant_value")
-        .and_then(Value::as_str)
-        .map(String::from);
+) -> PlanDelta {
     let mut out = PlanDelta {
-        plan: path.display().to_string(),
+        plan: plan.source.clone(),
         currency: currency.to_string(),
         changes: Vec::new(),
         co2e_delta_kg: Range::ZERO,
@@ -176,56 +165,18 @@ pub fn assess(
         priced: 0,
         mapped: 0,
         unmapped_types: BTreeMap::new(),
-        unchanged: 0,
+        unchanged: plan.unchanged,
         rates: rates
             .iter()
             .map(|(k, v)| (k.clone(), v.round_dp(4).to_string()))
             .collect(),
     };
-    for c in changes {
-        let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
-        if s("mode") != "managed" {
-            continue;
-        }
-        let actions: Vec<&str> = c
-            .pointer("/change/actions")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let action = match actions.as_slice() {
-            ["create"] => "create",
-            ["delete"] => "delete",
-            ["update"] => "update",
-            [_, _] => "replace",
-            _ => {
-                out.unchanged += 1;
-                continue;
-            }
-        };
-        let (ty, address) = (s("type"), s("address"));
-        let side = |key: &str| -> Option<ResourceSpec> {
-            let attrs = c.pointer(&format!("/change/{key}"))?;
-            if attrs.is_null() {
-                return None;
-            }
-            let mut attrs = attrs.clone();
-            if let Some(o) = attrs.as_object_mut()
-                && !o.contains_key("arn")
-                && !o.contains_key("id")
-            {
-                o.insert("id".into(), Value::from(address));
-            }
-            let mut spec = map(ty, &attrs)?.spec;
-            if spec.region.is_none()
-                && let Some(r) = &default_region
-            {
-                spec.region = Some(spanned(r.clone()));
-            }
-            Some(spec)
-        };
-        let (before, after) = (side("before"), side("after"));
+    for c in &plan.changes {
+        let (before, after) = (&c.before, &c.after);
         if before.is_none() && after.is_none() {
-            *out.unmapped_types.entry(ty.to_string()).or_default() += 1;
+            *out.unmapped_types
+                .entry(c.resource_type.clone())
+                .or_default() += 1;
             continue;
         }
         out.mapped += 1;
@@ -233,16 +184,16 @@ pub fn assess(
         let mut est = |spec: &Option<ResourceSpec>| match spec {
             None => Range::ZERO,
             Some(sp) => monthly(sp, factors, period, currency).unwrap_or_else(|why| {
-                notes.push(why);
+                notes.push(why.to_string());
                 Range::ZERO
             }),
         };
-        let (cb, ca) = (est(&before), est(&after));
+        let (cb, ca) = (est(before), est(after));
         let cost = |spec: &Option<ResourceSpec>| match spec {
             None => Some(Decimal::ZERO),
             Some(sp) => monthly_cost(sp, rates),
         };
-        let cost_delta = match (cost(&before), cost(&after)) {
+        let cost_delta = match (cost(before), cost(after)) {
             (Some(b), Some(a)) => Some(a - b),
             _ => None,
         };
@@ -255,9 +206,9 @@ pub fn assess(
         let delta = ca.bound_minus(cb);
         out.co2e_delta_kg += delta;
         out.changes.push(Change {
-            address: address.to_string(),
-            action: action.to_string(),
-            resource_type: ty.to_string(),
+            address: c.address.clone(),
+            action: c.action.to_string(),
+            resource_type: c.resource_type.clone(),
             before: before.as_ref().map(describe),
             after: after.as_ref().map(describe),
             co2e_before_kg: cb,
@@ -267,94 +218,5 @@ pub fn assess(
             notes,
         });
     }
-    Ok(out)
-}
-
-fn kg(v: f64) -> String {
-    let s = crate::report::site::co2(v);
-    if v > 0.05 { format!("+{s}") } else { s }
-}
-
-fn money(currency: &str, d: Option<Decimal>) -> String {
-    d.map_or_else(
-        || "–".into(),
-        |d| crate::report::money(currency, d, 2, true),
-    )
-}
-
-fn headline(p: &PlanDelta) -> String {
-    format!(
-        "{} a month ({} to {}), {} a month for the {} of {} changes priced at this estate's billed rates",
-        kg(p.co2e_delta_kg.central),
-        kg(p.co2e_delta_kg.low),
-        kg(p.co2e_delta_kg.high),
-        money(&p.currency, Some(p.cost_delta)),
-        p.priced,
-        p.mapped
-    )
-}
-
-fn left_out(p: &PlanDelta) -> Option<String> {
-    (!p.unmapped_types.is_empty()).then(|| {
-        format!(
-            "{} change(s) to types Estate does not map: {}",
-            p.unmapped_types.values().sum::<usize>(),
-            p.unmapped_types
-                .iter()
-                .map(|(k, v)| format!("{k} ×{v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })
-}
-
-pub fn render_table(p: &PlanDelta) -> String {
-    let mut t = crate::report::table(&[
-        "Resource",
-        "Change",
-        "Before",
-        "After",
-        "kgCO2e/month",
-        "Cost/month",
-        "Notes",
-    ]);
-    for c in &p.changes {
-        t.add_row(vec![
-            c.address.clone(),
-            c.action.clone(),
-            c.before.clone().unwrap_or_default(),
-            c.after.clone().unwrap_or_default(),
-            kg(c.co2e_delta_kg.central),
-            money(&p.currency, c.cost_delta),
-            c.notes.join("; "),
-        ]);
-    }
-    let mut out = format!("{t}\nTotal: {}\n", headline(p));
-    if let Some(l) = left_out(p) {
-        out.push_str(&format!("{l}\n"));
-    }
-    out
-}
-
-pub fn render_markdown(p: &PlanDelta) -> String {
-    let cell = |s: &str| s.replace('|', "\\|");
-    let mut out = String::from("### Carbon and cost of this plan\n\n");
-    out.push_str(&format!("**{}**\n\n", headline(p)));
-    out.push_str("| Resource | Change | Before | After | kgCO2e/month | Cost/month |\n|---|---|---|---|---:|---:|\n");
-    for c in &p.changes {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            cell(&c.address),
-            c.action,
-            cell(c.before.as_deref().unwrap_or("")),
-            cell(c.after.as_deref().unwrap_or("")),
-            kg(c.co2e_delta_kg.central),
-            money(&p.currency, c.cost_delta)
-        ));
-    }
-    if let Some(l) = left_out(p) {
-        out.push_str(&format!("\n{l}\n"));
-    }
-    out.push_str("\n<sub>Location-based carbon by Estate's engine for the assessed period's grid factors; costs at the effective hourly rates this estate's billing shows for each instance type.</sub>\n");
     out
 }

@@ -63,10 +63,21 @@ pub struct Bridge {
     pub other_wave: usize,
 }
 
+/// Why a `--systems` selector selects nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    #[error("no `{0}` in the estate")]
+    NotInEstate(String),
+    #[error("`{0}` is not a system, `all`, `domain:…`, `capability:…` or `hosting:…`")]
+    NotASystem(String),
+    #[error("`{0}` selects no systems")]
+    Empty(String),
+}
+
 /// Which systems to plan: `all` (every system not retired), `domain:NAME`,
 /// `capability:NAME`, `hosting:on-prem|cloud|saas|hybrid`, or system ids,
 /// comma-separated (any of them selects).
-pub fn select(model: &Model, selector: &str) -> Result<Vec<NodeIndex>, String> {
+pub fn select(model: &Model, selector: &str) -> Result<Vec<NodeIndex>, SelectError> {
     let systems: Vec<NodeIndex> = model
         .nodes_of(Kind::System)
         .into_iter()
@@ -95,7 +106,7 @@ pub fn select(model: &Model, selector: &str) -> Result<Vec<NodeIndex>, String> {
                 .collect()
         } else if part.starts_with("domain:") || part.starts_with("capability:") {
             let Some(target) = model.get(part) else {
-                return Err(format!("no `{part}` in the estate"));
+                return Err(SelectError::NotInEstate(part.to_string()));
             };
             let edge = if part.starts_with("domain:") {
                 EdgeKind::PartOf
@@ -115,9 +126,7 @@ pub fn select(model: &Model, selector: &str) -> Result<Vec<NodeIndex>, String> {
             match model.get(part) {
                 Some(i) if model.node(i).kind == Kind::System => vec![i],
                 _ => {
-                    return Err(format!(
-                        "`{part}` is not a system, `all`, `domain:…`, `capability:…` or `hosting:…`"
-                    ));
+                    return Err(SelectError::NotASystem(part.to_string()));
                 }
             }
         };
@@ -128,7 +137,7 @@ pub fn select(model: &Model, selector: &str) -> Result<Vec<NodeIndex>, String> {
         }
     }
     if out.is_empty() {
-        return Err(format!("`{selector}` selects no systems"));
+        return Err(SelectError::Empty(selector.to_string()));
     }
     Ok(out)
 }
@@ -279,76 +288,6 @@ pub fn plan(
         systems: selected.len(),
         waves,
     }
-}
-
-/// The waves as a terminal table.
-pub fn render_table(w: &Waves, currency: &str) -> String {
-    use crate::report::site::{co2, thousands};
-    use rust_decimal::prelude::ToPrimitive;
-    let migrated = w.waves.iter().any(|x| x.if_migrated.is_some());
-    let mut header = vec![
-        "Wave",
-        "Systems",
-        "Move together",
-        "Spend",
-        "Carbon",
-        "Bridges to other waves",
-    ];
-    if migrated {
-        header.extend(["Migrated: spend/yr", "Migrated: CO2e/yr"]);
-    }
-    let mut t = crate::report::table(&header);
-    for x in &w.waves {
-        let mut row = vec![
-            x.number.to_string(),
-            x.systems.join(", "),
-            x.groups
-                .iter()
-                .map(|g| format!("[{}]", g.join(", ")))
-                .collect::<Vec<_>>()
-                .join(" "),
-            format!(
-                "{currency} {}",
-                thousands(x.spend.to_f64().unwrap_or(0.0), 0)
-            ),
-            co2(x.co2e_kg),
-            x.bridges
-                .iter()
-                .map(|b| format!("{} → {} (wave {}, {})", b.from, b.to, b.other_wave, b.via))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ];
-        if let Some(m) = &x.if_migrated {
-            row.push(format!(
-                "{currency} {}",
-                thousands(m.spend_delta.to_f64().unwrap_or(0.0), 0)
-            ));
-            row.push(format!(
-                "{} ({} to {})",
-                co2(m.co2e_delta_kg.central),
-                co2(m.co2e_delta_kg.low),
-                co2(m.co2e_delta_kg.high)
-            ));
-        }
-        t.add_row(row);
-    }
-    let warnings: Vec<String> = w
-        .waves
-        .iter()
-        .filter_map(|x| x.if_migrated.as_ref().map(|m| (x.number, m)))
-        .flat_map(|(n, m)| m.warnings.iter().map(move |s| format!("wave {n}: {s}")))
-        .collect();
-    let mut t = format!("{t}");
-    if !warnings.is_empty() {
-        t.push_str(&format!("\nWarnings:\n- {}", warnings.join("\n- ")));
-    }
-    format!(
-        "{t}\n{} systems in {} waves of at most {}, {}\n",
-        w.systems,
-        w.waves.len(),
-        w.max_per_wave,
-        w.order
-    )
 }
 
 #[cfg(test)]

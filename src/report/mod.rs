@@ -10,6 +10,7 @@ pub mod diff;
 pub mod graph;
 pub mod import;
 pub mod kubernetes;
+pub mod portfolio;
 pub mod roadmap;
 pub mod show;
 pub mod site;
@@ -17,6 +18,8 @@ pub mod sources;
 pub mod spend;
 pub mod summary;
 pub mod svg;
+pub mod terraform_plan;
+pub mod waves;
 
 /// An amount in a currency rounded to `dp` places for people: `£1,234`,
 /// `-£56`; with `signed`, a positive amount shows `+`. (JSON keeps exact decimals.)
