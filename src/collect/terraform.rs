@@ -11,7 +11,7 @@
 
 pub use crate::model::collected::terraform::State;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
