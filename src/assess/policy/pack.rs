@@ -614,7 +614,7 @@ fn compile_expr(source: &str, loc: Option<Loc>) -> Result<Expr, (Option<Loc>, St
     };
     for f in program.references().functions() {
         if !is_known_function(f) {
-            let known = super::host::FUNCTIONS.iter().map(|(n, _)| *n);
+            let known = super::host::FUNCTIONS.iter().map(|f| f.name);
             return Err((loc, format!("`{source}`: unknown function `{f}`"))).map_err(|(l, m)| {
                 let help = suggest(f, known)
                     .map(|h| format!(" ({h})"))
@@ -637,7 +637,7 @@ fn is_known_function(name: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         || name.starts_with('_')
         || MACROS.contains(&name)
-        || super::host::FUNCTIONS.iter().any(|(n, _)| *n == name)
+        || super::host::FUNCTIONS.iter().any(|f| f.name == name)
     {
         return true;
     }
