@@ -61,9 +61,10 @@ impl Facts {
                 && !info.jurisdiction.is_empty()
             {
                 let j = format!("{provider}:{}", info.jurisdiction);
-                let better = self.lowest.get(&j).is_none_or(|l| {
-                    g < l.intensity || (g == l.intensity && region < l.region)
-                });
+                let better = self
+                    .lowest
+                    .get(&j)
+                    .is_none_or(|l| g < l.intensity || (g == l.intensity && region < l.region));
                 if better {
                     self.lowest.insert(
                         j,

@@ -30,7 +30,11 @@ pub(super) fn lifetime(f: &Facts, i: NodeIndex) -> Ret {
 }
 
 /// `days_until('YYYY-MM-DD')`.
-pub(super) fn days_until(ctx: &mut cel::Context<'static, 'static>, name: &'static str, f: &Arc<Facts>) {
+pub(super) fn days_until(
+    ctx: &mut cel::Context<'static, 'static>,
+    name: &'static str,
+    f: &Arc<Facts>,
+) {
     let f = f.clone();
     ctx.add_function(name, move |d: Arc<String>| -> R {
         let date = crate::inventory::Date::parse(&d)

@@ -403,6 +403,10 @@ mod tests {
                 "docs/policies.md documents `{sig}`, which no host function registers"
             );
         }
-        assert_eq!(registered.len(), super::FUNCTIONS.len(), "duplicate signatures");
+        assert_eq!(
+            registered.len(),
+            super::FUNCTIONS.len(),
+            "duplicate signatures"
+        );
     }
 }

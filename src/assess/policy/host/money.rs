@@ -72,10 +72,7 @@ impl Facts {
                     c.value.0 / years
                 }
             };
-            *self
-                .contracted
-                .entry(c.supplier.value.id())
-                .or_default() += annual;
+            *self.contracted.entry(c.supplier.value.id()).or_default() += annual;
         }
     }
 }
@@ -102,14 +99,22 @@ pub(super) fn contracted(f: &Facts, id: &str) -> Value {
 }
 
 /// `total_spend()`.
-pub(super) fn total_spend(ctx: &mut cel::Context<'static, 'static>, name: &'static str, f: &Arc<Facts>) {
+pub(super) fn total_spend(
+    ctx: &mut cel::Context<'static, 'static>,
+    name: &'static str,
+    f: &Arc<Facts>,
+) {
     let f = f.clone();
     ctx.add_function(name, move || -> R { Ok(number(f.total_spend)) })
         .expect(FREE);
 }
 
 /// `unallocated('provider')`.
-pub(super) fn unallocated(ctx: &mut cel::Context<'static, 'static>, name: &'static str, f: &Arc<Facts>) {
+pub(super) fn unallocated(
+    ctx: &mut cel::Context<'static, 'static>,
+    name: &'static str,
+    f: &Arc<Facts>,
+) {
     let f = f.clone();
     ctx.add_function(name, move |p: Arc<String>| -> R {
         Ok(number(
@@ -123,7 +128,11 @@ pub(super) fn unallocated(ctx: &mut cel::Context<'static, 'static>, name: &'stat
 }
 
 /// `shadow_it()`: `[{supplier, amount, currency, why}]`.
-pub(super) fn shadow_it(ctx: &mut cel::Context<'static, 'static>, name: &'static str, f: &Arc<Facts>) {
+pub(super) fn shadow_it(
+    ctx: &mut cel::Context<'static, 'static>,
+    name: &'static str,
+    f: &Arc<Facts>,
+) {
     let f = f.clone();
     ctx.add_function(name, move || -> R {
         Ok(Value::List(Arc::new(

@@ -169,7 +169,11 @@ fn node_arg(f: &Facts, ftx: &FunctionContext, name: &str) -> Result<Arg, Executi
     }
 }
 
-pub(super) fn str_arg(ftx: &FunctionContext, i: usize, name: &str) -> Result<String, ExecutionError> {
+pub(super) fn str_arg(
+    ftx: &FunctionContext,
+    i: usize,
+    name: &str,
+) -> Result<String, ExecutionError> {
     let Some(a) = ftx.args.get(i) else {
         return Err(ExecutionError::invalid_argument_count(
             i + 1,

@@ -6,15 +6,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use cel::Value;
 use cel::common::types::{CelList, CelMap, CelString};
 use cel::common::value::Val;
 use cel::objects::{Key, Map};
-use cel::Value;
 use petgraph::stable_graph::NodeIndex;
 
 use crate::inventory::Kind;
 use crate::model::Model;
-
 
 /// A node as CEL sees it: its fields, converted to CEL's representation once
 /// and shared, and its index, so passing a node to a graph function or
