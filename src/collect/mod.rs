@@ -13,6 +13,7 @@
 pub mod aws;
 pub mod azure;
 pub mod billing;
+pub mod endoflife;
 pub mod kubernetes;
 pub mod paging;
 pub mod prometheus;

@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, action: PoliciesAction, policies: Option<PathBuf>) -> Resu
                 }
             };
             let today = chrono::Local::now().date_naive();
-            let r = policy::eol::refresh(&mut eol.snapshot, &url, &products, today);
+            let r = crate::collect::endoflife::refresh(&mut eol.snapshot, &url, &products, today);
             for (slug, e) in &r.failed {
                 eprintln!("warning: {slug}: {e} (kept the previous data)");
             }

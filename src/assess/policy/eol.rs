@@ -1,6 +1,7 @@
 //! End-of-life dates: a snapshot of endoflife.date's product data (MIT,
-//! `policies/endoflife/products.json`), matched to Technology nodes, and
-//! the command that refreshes it from the endoflife.date API.
+//! `policies/endoflife/products.json`), read and matched to Technology
+//! nodes. Refreshing the snapshot from the endoflife.date API is network
+//! I/O and lives in `collect::endoflife`.
 //!
 //! A technology's declared `end_of_life` wins; otherwise its `product` is
 //! mapped to an endoflife.date slug (an alias table covers the common
@@ -9,7 +10,7 @@
 //! or the version inside the cycle (`15.4` → `15`).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,23 @@ const VERSION_ALIASES: &[(&str, &str, &str)] = &[
     ("oracle-database", "23ai", "23"),
 ];
 
+/// Why the pack's snapshot could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum EolError {
+    #[error("{}:{line}:{column}: {error}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        error: serde_json::Error,
+    },
+    #[error("cannot read `{}`: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Eol {
     pub snapshot: Snapshot,
@@ -92,13 +110,17 @@ pub struct Eol {
 
 impl Eol {
     /// The pack's snapshot (`DIR/endoflife/products.json`) if it has one, else the shipped one.
-    pub fn load(policies: &Path) -> Result<Eol, String> {
+    pub fn load(policies: &Path) -> Result<Eol, EolError> {
         let path = policies.join("endoflife").join("products.json");
         let snapshot = match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?,
+            Ok(text) => serde_json::from_str(&text).map_err(|error| EolError::Parse {
+                line: error.line(),
+                column: error.column(),
+                path: path.clone(),
+                error,
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Eol::shipped().snapshot,
-            Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
+            Err(error) => return Err(EolError::Read { path, error }),
         };
         Ok(Eol { snapshot })
     }
@@ -161,89 +183,6 @@ fn norm(s: &str) -> String {
 fn date(v: &serde_json::Value) -> Option<NaiveDate> {
     v.as_str()
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-}
-
-/// One release cycle as endoflife.date's API v0 gives it (`/api/SLUG.json`).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ApiCycle {
-    cycle: serde_json::Value,
-    #[serde(default)]
-    release_date: Option<String>,
-    #[serde(default)]
-    support: Option<serde_json::Value>,
-    #[serde(default)]
-    eol: Option<serde_json::Value>,
-    #[serde(default)]
-    extended_support: Option<serde_json::Value>,
-}
-
-/// What a refresh did.
-#[derive(Debug, Default, Serialize)]
-pub struct Refreshed {
-    pub updated: Vec<String>,
-    pub failed: Vec<(String, String)>,
-    pub cycles: usize,
-}
-
-/// Fetch every product of `snapshot` (or `only`) from `base` (`https://endoflife.date`)
-/// and replace its cycles. Products that fail keep their old data and are listed.
-pub fn refresh(
-    snapshot: &mut Snapshot,
-    base: &str,
-    only: &[String],
-    today: NaiveDate,
-) -> Refreshed {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(std::time::Duration::from_secs(30)))
-        .build()
-        .into();
-    let mut out = Refreshed::default();
-    let slugs: Vec<String> = if only.is_empty() {
-        snapshot.products.keys().cloned().collect()
-    } else {
-        only.to_vec()
-    };
-    for slug in slugs {
-        let url = format!("{}/api/{slug}.json", base.trim_end_matches('/'));
-        let got = agent
-            .get(&url)
-            .call()
-            .map_err(|e| e.to_string())
-            .and_then(|mut r| r.body_mut().read_to_string().map_err(|e| e.to_string()))
-            .and_then(|text| {
-                serde_json::from_str::<Vec<ApiCycle>>(&text)
-                    .map_err(|e| format!("{url}:{}:{}: {e}", e.line(), e.column()))
-            });
-        match got {
-            Ok(cycles) => {
-                let p = snapshot.products.entry(slug.clone()).or_default();
-                if p.title.is_empty() {
-                    p.title = slug.clone();
-                }
-                p.cycles = cycles
-                    .into_iter()
-                    .map(|c| Cycle {
-                        cycle: match c.cycle {
-                            serde_json::Value::String(s) => s,
-                            other => other.to_string(),
-                        },
-                        release_date: c.release_date,
-                        support: c.support,
-                        eol: c.eol,
-                        extended_support: c.extended_support,
-                    })
-                    .collect();
-                out.cycles += p.cycles.len();
-                out.updated.push(slug);
-            }
-            Err(e) => out.failed.push((slug, e)),
-        }
-    }
-    if !out.updated.is_empty() {
-        snapshot.retrieved = today.to_string();
-    }
-    out
 }
 
 #[cfg(test)]

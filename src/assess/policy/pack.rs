@@ -614,7 +614,7 @@ fn compile_expr(source: &str, loc: Option<Loc>) -> Result<Expr, (Option<Loc>, St
     };
     for f in program.references().functions() {
         if !is_known_function(f) {
-            let known = super::host::FUNCTIONS.iter().map(|(n, _)| *n);
+            let known = super::host::FUNCTIONS.iter().map(|f| f.name);
             return Err((loc, format!("`{source}`: unknown function `{f}`"))).map_err(|(l, m)| {
                 let help = suggest(f, known)
                     .map(|h| format!(" ({h})"))
@@ -637,7 +637,7 @@ fn is_known_function(name: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         || name.starts_with('_')
         || MACROS.contains(&name)
-        || super::host::FUNCTIONS.iter().any(|(n, _)| *n == name)
+        || super::host::FUNCTIONS.iter().any(|f| f.name == name)
     {
         return true;
     }
@@ -646,8 +646,17 @@ fn is_known_function(name: &str) -> bool {
     probe.add_function(name, || true).is_err()
 }
 
+/// Why a message template does not split into text and expressions.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("`{{{{` without a closing `}}}}`")]
+    Unclosed,
+    #[error("empty `{{{{ }}}}`")]
+    Empty,
+}
+
 /// Split `text {{ expr }} more` into text and expression parts.
-fn split_template(t: &str) -> Result<Vec<(bool, String)>, String> {
+fn split_template(t: &str) -> Result<Vec<(bool, String)>, TemplateError> {
     let mut out = Vec::new();
     let mut rest = t;
     while let Some(start) = rest.find("{{") {
@@ -656,11 +665,11 @@ fn split_template(t: &str) -> Result<Vec<(bool, String)>, String> {
         }
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else {
-            return Err("`{{` without a closing `}}`".into());
+            return Err(TemplateError::Unclosed);
         };
         let expr = after[..end].trim();
         if expr.is_empty() {
-            return Err("empty `{{ }}`".into());
+            return Err(TemplateError::Empty);
         }
         out.push((true, expr.to_string()));
         rest = &after[end + 2..];
@@ -692,6 +701,11 @@ mod tests {
             ]
         );
         assert!(super::split_template("oops {{ node.name").is_err());
+        assert_eq!(
+            super::TemplateError::Unclosed.to_string(),
+            "`{{` without a closing `}}`"
+        );
+        assert_eq!(super::TemplateError::Empty.to_string(), "empty `{{ }}`");
     }
 
     #[test]
