@@ -129,13 +129,21 @@ pub fn as_of_date(text: Option<&str>) -> Result<chrono::NaiveDate, String> {
     }
 }
 
+/// How estate.yaml tunes the policy pack.
+pub fn tuning(settings: &Settings) -> policy::pack::Tuning {
+    policy::pack::Tuning {
+        params: settings.policies.params.clone(),
+        disabled: settings.policies.disabled.clone(),
+    }
+}
+
 /// The policy pack; `None` after printing why not.
 pub fn load_pack(
     settings: &Settings,
     sources: &mut Sources,
     out: &Terminal,
 ) -> Option<policy::Pack> {
-    let (pack, ds) = policy::pack::load(&settings.policies_dir, &settings.policies, sources);
+    let (pack, ds) = policy::pack::load(&settings.policies_dir, &tuning(settings), sources);
     out.diagnostics(&ds, sources, false);
     if ds.errors() > 0 {
         eprintln!(

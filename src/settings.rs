@@ -42,7 +42,7 @@ pub struct EstateFile {
     pub exchange_rates: indexmap::IndexMap<String, crate::inventory::Money>,
     /// The policy pack: its directory, parameter overrides, rules switched off.
     #[serde(default)]
-    pub policies: crate::assess::policy::pack::Settings,
+    pub policies: PolicySettings,
     /// Collected sources read on every run: `- terraform: PATH` (a state
     /// file or a folder of them), `- aws: PATH` (AWS CLI output),
     /// `- prometheus: PATH` (what `estate collect prometheus` wrote),
@@ -54,6 +54,21 @@ pub struct EstateFile {
 }
 
 pub use crate::model::Period;
+
+/// estate.yaml's `policies:` section.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySettings {
+    /// The pack's directory, relative to the estate (default `policies`).
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
+    /// Rule id → parameter → value.
+    #[serde(default)]
+    pub params: indexmap::IndexMap<String, indexmap::IndexMap<String, serde_json::Value>>,
+    /// Rules not to run.
+    #[serde(default)]
+    pub disabled: Vec<String>,
+}
 
 /// Everything a command needs to know about where things are.
 #[derive(Debug)]
@@ -74,7 +89,7 @@ pub struct Settings {
     pub exchange_rates: indexmap::IndexMap<String, rust_decimal::Decimal>,
     /// The policy pack's directory.
     pub policies_dir: PathBuf,
-    pub policies: crate::assess::policy::pack::Settings,
+    pub policies: PolicySettings,
     /// Collected sources read on every run, their paths resolved.
     pub sources: Vec<crate::collect::Source>,
 }

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::assess::policy::eol::{Cycle, Snapshot};
+use crate::model::endoflife::{Cycle, Snapshot};
 
 /// Why one product could not be refreshed.
 #[derive(Debug, thiserror::Error)]

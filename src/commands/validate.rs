@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, dir: Option<PathBuf>, format: Format) -> Result<u8> {
     let (pack, pack_ds) = if settings.policies_dir.is_dir() {
         let (p, d) = policy::pack::load(
             &settings.policies_dir,
-            &settings.policies,
+            &pipeline::tuning(&settings),
             &mut pack_sources,
         );
         (Some(p), d)

@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod collected;
+pub mod endoflife;
 pub mod mapping;
 mod period;
 pub mod planned;

@@ -67,7 +67,7 @@ pub struct SnapFinding {
 pub struct About<'a> {
     pub name: &'a str,
     pub taken: chrono::NaiveDate,
-    pub period: crate::settings::Period,
+    pub period: crate::model::Period,
     pub currency: &'a str,
 }
 

@@ -21,9 +21,9 @@ use crate::assess::carbon::{self, Basis, FactorSet, Range};
 use crate::assess::spend::Ledger;
 use crate::inventory::kinds::ResourceSpec;
 use crate::inventory::{Kind, Spec};
+use crate::model::Period;
 use crate::model::planned::ProposedChanges;
 use crate::model::{Model, Node};
-use crate::settings::Period;
 
 #[derive(Debug, Serialize)]
 pub struct Change {

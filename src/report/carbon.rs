@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::assess::carbon::rollup::{self, UNATTRIBUTED, breakdown};
 use crate::assess::carbon::{Basis, Category, Estimate, Range};
 use crate::model::Model;
-use crate::settings::Period;
+use crate::model::Period;
 
 /// Breakdowns `--by` accepts.
 pub use crate::assess::carbon::rollup::By;

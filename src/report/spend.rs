@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::assess::spend::contracts::{AgainstValue, Concentration, Upcoming};
 use crate::assess::spend::{Cost, Ledger, Spend};
 use crate::model::Model;
-use crate::settings::Period;
+use crate::model::Period;
 
 fn money(d: Decimal) -> String {
     // Money shows at least pennies; more decimals when the input has them.

@@ -42,7 +42,7 @@ pub use range::Range;
 pub use rollup::by_system;
 
 use crate::model::Model;
-use crate::settings::Period;
+use crate::model::Period;
 
 /// Which electricity emissions to show: grid average, or after contractual instruments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]

@@ -9,11 +9,9 @@
 //! its build-number cycles) and its `version` to a release cycle: equal,
 //! or the version inside the cycle (`15.4` → `15`).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::inventory::Spec;
 use crate::model::Node;
@@ -21,34 +19,7 @@ use crate::model::Node;
 /// The snapshot shipped with Estate, used when the pack has none.
 const SHIPPED: &str = include_str!("../../../policies/endoflife/products.json");
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-pub struct Snapshot {
-    pub source: String,
-    pub url: String,
-    pub licence: String,
-    pub retrieved: String,
-    pub products: BTreeMap<String, Product>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-pub struct Product {
-    pub title: String,
-    pub cycles: Vec<Cycle>,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub struct Cycle {
-    pub cycle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_date: Option<String>,
-    /// A date, or `false` (no end yet) / `true` (ended, date not published).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eol: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_support: Option<serde_json::Value>,
-}
+pub use crate::model::endoflife::{Cycle, Product, Snapshot};
 
 /// Estate product names that differ from endoflife.date's slugs.
 const PRODUCT_ALIASES: &[(&str, &str)] = &[

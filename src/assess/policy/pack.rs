@@ -103,18 +103,13 @@ pub struct Pack {
     pub files: usize,
 }
 
-/// estate.yaml's `policies:` section.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// The pack's directory, relative to the estate (default `policies`).
-    #[serde(default)]
-    pub dir: Option<std::path::PathBuf>,
+/// How an estate tunes the pack (estate.yaml's `policies:` section):
+/// parameter overrides and rules switched off.
+#[derive(Clone, Debug, Default)]
+pub struct Tuning {
     /// Rule id → parameter → value.
-    #[serde(default)]
     pub params: IndexMap<String, IndexMap<String, serde_json::Value>>,
     /// Rules not to run.
-    #[serde(default)]
     pub disabled: Vec<String>,
 }
 
@@ -213,7 +208,7 @@ pub fn env() -> Arc<cel::Env> {
 }
 
 /// Read every `*.yaml` file under `dir` (sorted) into a pack.
-pub fn load(dir: &Path, settings: &Settings, sources: &mut Sources) -> (Pack, Diagnostics) {
+pub fn load(dir: &Path, settings: &Tuning, sources: &mut Sources) -> (Pack, Diagnostics) {
     let mut ds = Diagnostics::default();
     let mut pack = Pack::default();
     if !dir.is_dir() {
@@ -310,7 +305,7 @@ fn read_doc(
     file: u32,
     offset: u32,
     text: &str,
-    settings: &Settings,
+    settings: &Tuning,
     pack: &mut Pack,
     ds: &mut Diagnostics,
 ) {
@@ -421,7 +416,7 @@ fn compile_rule(
     policy: &str,
     file: u32,
     offset: u32,
-    settings: &Settings,
+    settings: &Tuning,
     ds: &mut Diagnostics,
 ) -> Option<Rule> {
     let at = |s: serde_saphyr::Location| Loc::from_yaml(file, offset, s);

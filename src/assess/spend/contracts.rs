@@ -11,8 +11,8 @@ use serde::Serialize;
 use super::Ledger;
 use crate::inventory::kinds::Renewal;
 use crate::inventory::{Kind, Spec};
+use crate::model::Period;
 use crate::model::{EdgeKind, Model};
-use crate::settings::Period;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Upcoming {

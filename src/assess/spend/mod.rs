@@ -30,9 +30,9 @@ use serde::Serialize;
 use crate::collect::billing::{self, BadRow, Charge, Format, Input};
 use crate::inventory::kinds::{Provider, SupplierCategory};
 use crate::inventory::{Kind, Spec};
+use crate::model::Period;
 use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
 use crate::model::{EdgeKind, Model};
-use crate::settings::Period;
 
 /// Billed and effective cost together.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

@@ -41,7 +41,7 @@ use crate::assess::spend::Ledger;
 use crate::inventory::kinds::{Action, Disposition, MigrationTarget, Provider, RoadmapSpec};
 use crate::inventory::{Kind, Spec};
 use crate::model::Model;
-use crate::settings::Period;
+use crate::model::Period;
 use state::State;
 use trajectory::trajectory;
 

@@ -17,7 +17,7 @@ use crate::assess::spend::{Allocation, Cost, Ledger};
 use crate::inventory::Spec;
 use crate::inventory::kinds::Action;
 use crate::model::Model;
-use crate::settings::Period;
+use crate::model::Period;
 
 /// The estate part-way through a roadmap.
 pub(super) struct State<'a> {

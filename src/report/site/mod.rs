@@ -32,7 +32,7 @@ use crate::assess::policy::Outcome;
 use crate::assess::spend::Spend;
 use crate::diagnostic::Sources;
 use crate::model::Model;
-use crate::settings::Period;
+use crate::model::Period;
 use pages::Kind::{Each, One};
 use pages::{Page, Write};
 use shared::Shared;

@@ -54,7 +54,7 @@ impl Facts {
     }
 
     /// Contracted annual values per supplier, for contracts in force on some day of the period.
-    pub fn add_contracts(&mut self, period: crate::settings::Period) {
+    pub fn add_contracts(&mut self, period: crate::model::Period) {
         for idx in self.model.nodes_of(Kind::Contract) {
             let n = &self.model.graph[idx];
             let Some(Spec::Contract(c)) = &n.spec else {
