@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod inventory;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod run;

@@ -877,7 +877,7 @@ fn spend(
         return Ok(BAD_INPUT);
     }
     let result = match crate::timings::stage("billing aggregation", || {
-        spend::assess(
+        crate::pipeline::spend::spend(
             model,
             &settings.billing,
             settings.period,
@@ -1140,7 +1140,7 @@ fn assess(
         None
     } else {
         match crate::timings::stage("billing aggregation", || {
-            crate::assess::spend::assess(
+            crate::pipeline::spend::spend(
                 &model,
                 &settings.billing,
                 settings.period,

@@ -1,0 +1,3 @@
+//! The pipeline: the stages joined in one place, collect → model → assess, so that commands only load, call and render.
+
+pub mod spend;
