@@ -35,14 +35,7 @@ fn metric<'a>(metrics: &'a Value, names: &[&str]) -> Option<(&'a str, &'a str)> 
 /// Read one Cost Explorer result file; `visit` gets each charge.
 pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| Error::ReadJson {
-        path: shown.clone(),
-        error,
-    })?;
-    let v: Value = serde_json::from_str(&text).map_err(|error| Error::Json {
-        path: shown.clone(),
-        error,
-    })?;
+    let (text, v) = super::read_json(path, &shown)?;
     let periods = v
         .get("ResultsByTime")
         .and_then(Value::as_array)

@@ -36,14 +36,7 @@ fn date(v: &Value) -> String {
 
 pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let raw = std::fs::read_to_string(path).map_err(|error| Error::ReadJson {
-        path: shown.clone(),
-        error,
-    })?;
-    let v: Value = serde_json::from_str(&raw).map_err(|error| Error::Json {
-        path: shown.clone(),
-        error,
-    })?;
+    let (raw, v) = super::read_json(path, &shown)?;
     let columns: Vec<String> = v
         .pointer("/properties/columns")
         .and_then(Value::as_array)

@@ -84,10 +84,13 @@ pub enum Error {
         path: String,
         error: serde_json::Error,
     },
+    /// A `.json` input that is not `aws ce get-cost-and-usage` output.
     #[error("{path}: not a Cost Explorer result (expected a `ResultsByTime` list)")]
     NotCostExplorer { path: String },
+    /// A Cost Management input without its column list.
     #[error("{path}: not a Cost Management query result (expected `properties.columns`)")]
     NotCostManagement { path: String },
+    /// Cost Management results without a cost column.
     #[error("{path}: no cost column (Cost, PreTaxCost or CostUSD)")]
     NoCostColumn { path: String },
 }
@@ -209,6 +212,20 @@ pub fn open_csv(
         headers,
         lines,
     })
+}
+
+/// A JSON result file (Cost Explorer, Cost Management): its text and its
+/// value; `shown` is the path as shown in messages.
+fn read_json(path: &Path, shown: &str) -> Result<(String, serde_json::Value), Error> {
+    let text = std::fs::read_to_string(path).map_err(|error| Error::ReadJson {
+        path: shown.to_string(),
+        error,
+    })?;
+    let value = serde_json::from_str(&text).map_err(|error| Error::Json {
+        path: shown.to_string(),
+        error,
+    })?;
+    Ok((text, value))
 }
 
 /// Open a file for streaming, decompressing `.gz`; `bar` counts the bytes read from disk.
