@@ -6,6 +6,8 @@
 //! pipeline builds. Problems are printed (located) as they are found, and a
 //! stage that cannot go on returns `None` after saying why.
 
+pub mod spend;
+
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -291,9 +293,12 @@ pub fn assess(
 }
 
 /// The billing inputs read and attributed to the model, reconciled.
-pub fn spend(settings: &Settings, model: &Model) -> Result<crate::assess::spend::Spend, String> {
+pub fn spend(
+    settings: &Settings,
+    model: &Model,
+) -> Result<crate::assess::spend::Spend, crate::collect::billing::Error> {
     crate::timings::stage("billing aggregation", || {
-        crate::assess::spend::assess(
+        spend::spend(
             model,
             &settings.billing,
             settings.period,

@@ -7,6 +7,7 @@
 //! holds the traversals later stages need. Derived facts, such as a system's
 //! TIME quadrant, are computed once here.
 
+pub mod billing;
 pub mod build;
 pub mod collected;
 pub mod endoflife;

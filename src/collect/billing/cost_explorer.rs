@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::focus::Stats;
-use super::{BadRow, Charge};
+use super::{BadRow, Charge, Error};
 
 /// Billed, then effective, metric names in order of preference.
 const BILLED: [&str; 3] = ["UnblendedCost", "NetUnblendedCost", "BlendedCost"];
@@ -33,16 +33,14 @@ fn metric<'a>(metrics: &'a Value, names: &[&str]) -> Option<(&'a str, &'a str)> 
 }
 
 /// Read one Cost Explorer result file; `visit` gets each charge.
-pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, String> {
+pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
-    let v: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{shown}:{}:{}: {e}", e.line(), e.column()))?;
+    let (text, v) = super::read_json(path, &shown)?;
     let periods = v
         .get("ResultsByTime")
         .and_then(Value::as_array)
-        .ok_or_else(|| {
-            format!("{shown}: not a Cost Explorer result (expected a `ResultsByTime` list)")
+        .ok_or_else(|| Error::NotCostExplorer {
+            path: shown.clone(),
         })?;
     let dims: Vec<String> = v
         .get("GroupDefinitions")
@@ -214,7 +212,7 @@ mod tests {
         assert_eq!(stats.bad[0].line, 9, "the bad group's line");
         assert!(stats.bad[0].reason.contains("`lots`"));
         std::fs::write(&p, "{\"ResultsByTime\": [}").unwrap();
-        let e = read(&p, 0, |_| {}).unwrap_err();
+        let e = read(&p, 0, |_| {}).unwrap_err().to_string();
         assert!(e.contains("ce.json:1:"), "{e}");
     }
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::focus::Stats;
-use super::{BadRow, Charge};
+use super::{BadRow, Charge, Error};
 
 fn text(v: &Value) -> String {
     match v {
@@ -34,16 +34,14 @@ fn date(v: &Value) -> String {
     }
 }
 
-pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, String> {
+pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let raw = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
-    let v: Value = serde_json::from_str(&raw)
-        .map_err(|e| format!("{shown}:{}:{}: {e}", e.line(), e.column()))?;
+    let (raw, v) = super::read_json(path, &shown)?;
     let columns: Vec<String> = v
         .pointer("/properties/columns")
         .and_then(Value::as_array)
-        .ok_or_else(|| {
-            format!("{shown}: not a Cost Management query result (expected `properties.columns`)")
+        .ok_or_else(|| Error::NotCostManagement {
+            path: shown.clone(),
         })?
         .iter()
         .map(|c| c["name"].as_str().unwrap_or("").to_string())
@@ -53,8 +51,9 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
             .iter()
             .find_map(|n| columns.iter().position(|c| c.eq_ignore_ascii_case(n)))
     };
-    let cost = col(&["Cost", "PreTaxCost", "CostUSD"])
-        .ok_or_else(|| format!("{shown}: no cost column (Cost, PreTaxCost or CostUSD)"))?;
+    let cost = col(&["Cost", "PreTaxCost", "CostUSD"]).ok_or_else(|| Error::NoCostColumn {
+        path: shown.clone(),
+    })?;
     let (currency, when, resource, service, location) = (
         col(&["Currency"]),
         col(&["BillingMonth", "UsageDate"]),

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use super::{BadRow, Charge, parse_decimal};
+use super::{BadRow, Charge, Error, parse_decimal};
 
 const REQUIRED: [&str; 4] = [
     "BilledCost",
@@ -59,13 +59,14 @@ pub struct Columns {
 }
 
 impl Columns {
-    fn of(headers: &csv::StringRecord, shown: &str) -> Result<Columns, String> {
+    fn of(headers: &csv::StringRecord, shown: &str) -> Result<Columns, Error> {
         let col = |name: &str| headers.iter().position(|h| h == name);
         if let Some(missing) = REQUIRED.iter().find(|c| col(c).is_none()) {
-            return Err(format!(
-                "`{shown}`:1: not a FOCUS export: no `{missing}` column (columns: {})",
-                headers.iter().collect::<Vec<_>>().join(", ")
-            ));
+            return Err(Error::NotFocus {
+                path: shown.to_string(),
+                missing,
+                columns: headers.iter().collect::<Vec<_>>().join(", "),
+            });
         }
         let idx = |name: &str| col(name).unwrap_or(usize::MAX);
         let provider = col("ProviderName")
@@ -99,7 +100,7 @@ pub fn read(
     file: usize,
     bar: &indicatif::ProgressBar,
     visit: impl FnMut(Charge<'_>),
-) -> Result<Stats, String> {
+) -> Result<Stats, Error> {
     let shown = path.display().to_string();
     let super::Opened {
         mut csv,
@@ -128,26 +129,17 @@ pub struct Part {
 /// counting their quotes, and [`settle`] then checks that an even number of
 /// quotes precede every cut. If one does not (a quoted newline fell on a
 /// cut), the caller reads the file sequentially instead.
-pub fn parts(path: &Path, n: usize) -> Result<(Columns, u64, Vec<Part>), String> {
+pub fn parts(path: &Path, n: usize) -> Result<(Columns, u64, Vec<Part>), Error> {
     let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-    let len = file
-        .metadata()
-        .map_err(|e| format!("cannot read `{shown}`: {e}"))?
-        .len();
+    let file = std::fs::File::open(path).map_err(Error::read(&shown))?;
+    let len = file.metadata().map_err(Error::read(&shown))?.len();
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(std::io::BufReader::new(file));
-    let headers = csv
-        .headers()
-        .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?
-        .clone();
+    let headers = csv.headers().map_err(Error::header(&shown))?.clone();
     let cols = Columns::of(&headers, &shown)?;
-    let first_line = super::LineCounter::after_header(
-        csv.byte_headers()
-            .map_err(|e| format!("`{shown}`: cannot read the header row: {e}"))?,
-    )
-    .next;
+    let first_line =
+        super::LineCounter::after_header(csv.byte_headers().map_err(Error::header(&shown))?).next;
     let data = csv.position().byte();
     let n = n.max(1) as u64;
     let size = (len - data).div_ceil(n).max(1);
@@ -225,19 +217,17 @@ fn scan(
     start: u64,
     end: u64,
     f: &mut dyn FnMut(&[u8], u64) -> bool,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     use std::io::{Read, Seek, SeekFrom};
-    let shown = path.display();
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let shown = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(Error::read(&shown))?;
     file.seek(SeekFrom::Start(start))
-        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        .map_err(Error::read(&shown))?;
     let mut reader = file.take(end - start);
     let mut buf = vec![0u8; 1 << 20];
     let mut at = start;
     loop {
-        let got = reader
-            .read(&mut buf)
-            .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        let got = reader.read(&mut buf).map_err(Error::read(&shown))?;
         if got == 0 || !f(&buf[..got], at) {
             return Ok(());
         }
@@ -253,12 +243,12 @@ pub fn read_part(
     cols: &Columns,
     bar: &indicatif::ProgressBar,
     visit: impl FnMut(Charge<'_>),
-) -> Result<Stats, String> {
+) -> Result<Stats, Error> {
     use std::io::{Read, Seek, SeekFrom};
     let shown = path.display().to_string();
-    let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let mut f = std::fs::File::open(path).map_err(Error::read(&shown))?;
     f.seek(SeekFrom::Start(part.start))
-        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        .map_err(Error::read(&shown))?;
     let counted = QuoteCount {
         inner: bar.wrap_read(f.take(part.end - part.start)),
         quotes: 0,
@@ -540,6 +530,7 @@ mod tests {
         assert!(
             read(&p, 0, &indicatif::ProgressBar::hidden(), |_| {})
                 .unwrap_err()
+                .to_string()
                 .contains("no `BilledCost` column")
         );
     }

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::focus::Stats;
-use super::{BadRow, Charge};
+use super::{BadRow, Charge, Error};
 
 /// Ledger column names (each optional; the usual names are tried when absent).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -119,7 +119,7 @@ pub fn read(
     default_currency: &str,
     bar: &indicatif::ProgressBar,
     mut visit: impl FnMut(Charge<'_>),
-) -> Result<Stats, String> {
+) -> Result<Stats, Error> {
     let shown = path.display().to_string();
     let super::Opened {
         mut csv,
@@ -128,9 +128,9 @@ pub fn read(
     } = super::open_csv(path, bar, true)?;
     let find = |configured: &Option<String>,
                 usual: &[&str],
-                what: &str,
+                what: &'static str,
                 required: bool|
-     -> Result<Option<usize>, String> {
+     -> Result<Option<usize>, Error> {
         let names: Vec<&str> = match configured {
             Some(c) => vec![c.as_str()],
             None => usual.to_vec(),
@@ -139,19 +139,20 @@ pub fn read(
             .iter()
             .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
         if found.is_none() && required {
-            return Err(format!(
-                "`{shown}`:1: no {what} column (looked for {}; the file has {}); name it in estate.yaml under `columns: {{ {what}: … }}`",
-                names
+            return Err(Error::NoLedgerColumn {
+                path: shown.clone(),
+                what,
+                looked_for: names
                     .iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                headers
+                columns: headers
                     .iter()
                     .map(|h| format!("`{h}`"))
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+                    .join(", "),
+            });
         }
         Ok(found)
     };

@@ -1,15 +1,23 @@
 //! Billing inputs, read as streams of [`Charge`]s: FOCUS cost and usage
-//! exports (`focus`), finance ledger / accounts-payable exports (`ledger`)
-//! and AWS Cost Explorer results (`cost_explorer`).
+//! exports (`focus`, CSV, and `parquet`), finance ledger / accounts-payable
+//! exports (`ledger`), AWS Cost Explorer results (`cost_explorer`) and Azure
+//! Cost Management query results (`cost_management`).
 //!
-//! Files are read row by row in bounded memory (gzip is decompressed on the
-//! fly); amounts are parsed from their text into `Decimal`, never through a
-//! float. A row that cannot be used is a [`BadRow`] with its file and line,
-//! counted and reported, never silently dropped.
+//! This module owns everything about billing files: what format a file is
+//! in (detected in one place, [`detect`]), reading it row by row in bounded
+//! memory (gzip is decompressed on the fly), cutting a large plain file into
+//! parts read in parallel, and the progress bar. [`fold`] drives all of
+//! that for one input and hands each charge to the caller's accumulator; it
+//! knows nothing of what the charges are for (that is `assess::spend`).
+//! Amounts are parsed from their text into `Decimal`, never through a float.
+//! A row that cannot be used is a [`BadRow`] with its file and line, counted
+//! and reported, never silently dropped. The charge types themselves live in
+//! `model::billing`, where `assess` can read them too.
 
 pub mod cost_explorer;
 pub mod cost_management;
 pub mod focus;
+mod fold;
 pub mod ledger;
 pub mod parquet;
 
@@ -17,61 +25,92 @@ use std::io::Read;
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-/// One charge, normalised from either kind of file. Fields borrow from the
-/// row being read, so streaming allocates nothing per row.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Charge<'a> {
-    /// The input file (index into the spend run's files) and its line.
-    pub file: usize,
-    pub line: u64,
-    /// The charge rows this line stands for: 1, or a pre-aggregated line's
-    /// `x_RowCount` (see `sql/focus-aggregate.sql`).
-    pub rows: u64,
-    pub billed: Decimal,
-    pub effective: Decimal,
-    pub currency: &'a str,
-    /// FOCUS ChargeCategory (Usage, Purchase, Tax, Credit, Adjustment), or `Ledger`.
-    pub category: &'a str,
-    /// The charge's date as ISO `YYYY-MM-DD` (empty when unknown): compared as text.
-    pub date: &'a str,
-    pub provider: &'a str,
-    pub service: &'a str,
-    pub service_category: &'a str,
-    pub region: &'a str,
-    pub resource_id: &'a str,
-    pub resource_name: &'a str,
-    pub sub_account: &'a str,
-    /// The FOCUS Tags JSON object, as written.
-    pub tags: &'a str,
-    /// Ledger: the supplier as finance names it; FOCUS: the invoice issuer.
-    pub supplier: &'a str,
-    pub cost_centre: &'a str,
-    pub description: &'a str,
-    pub invoice: &'a str,
+pub use crate::model::billing::{BadRow, Charge, FileRead, Format};
+pub use fold::{detect, fold};
+
+/// Why a billing input could not be read at all (a row that cannot be used
+/// is a [`BadRow`] instead, and the run goes on). `path` is the file as shown.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("cannot read `{path}`: {error}")]
+    Read { path: String, error: std::io::Error },
+    /// A CSV file whose header row cannot be read.
+    #[error("`{path}`: cannot read the header row: {error}")]
+    Header { path: String, error: csv::Error },
+    /// A CSV file read as FOCUS without one of the required columns.
+    #[error("`{path}`:1: not a FOCUS export: no `{missing}` column (columns: {columns})")]
+    NotFocus {
+        path: String,
+        missing: &'static str,
+        /// The file's columns, comma-separated.
+        columns: String,
+    },
+    /// A ledger without a column it needs, under any name tried.
+    #[error(
+        "`{path}`:1: no {what} column (looked for {looked_for}; the file has {columns}); name it in estate.yaml under `columns: {{ {what}: … }}`"
+    )]
+    NoLedgerColumn {
+        path: String,
+        what: &'static str,
+        /// The names tried, each in backticks, comma-separated.
+        looked_for: String,
+        /// The file's columns, each in backticks, comma-separated.
+        columns: String,
+    },
+    /// A file that is not Parquet, or is damaged.
+    #[error("`{path}`: not a readable Parquet file: {error}")]
+    NotParquet {
+        path: String,
+        error: ::parquet::errors::ParquetError,
+    },
+    /// A Parquet file without one of FOCUS's required columns.
+    #[error("`{path}`: not a FOCUS export: no `{missing}` column")]
+    NotFocusParquet { path: String, missing: &'static str },
+    /// A Parquet file whose columns cannot be projected or rows iterated.
+    #[error("`{path}`: {error}")]
+    Parquet {
+        path: String,
+        error: ::parquet::errors::ParquetError,
+    },
+    /// A JSON result file that could not be read.
+    #[error("{path}: {error}")]
+    ReadJson { path: String, error: std::io::Error },
+    /// A JSON result file that is not JSON.
+    #[error("{path}:{}:{}: {error}", .error.line(), .error.column())]
+    Json {
+        path: String,
+        error: serde_json::Error,
+    },
+    /// A `.json` input that is not `aws ce get-cost-and-usage` output.
+    #[error("{path}: not a Cost Explorer result (expected a `ResultsByTime` list)")]
+    NotCostExplorer { path: String },
+    /// A Cost Management input without its column list.
+    #[error("{path}: not a Cost Management query result (expected `properties.columns`)")]
+    NotCostManagement { path: String },
+    /// Cost Management results without a cost column.
+    #[error("{path}: no cost column (Cost, PreTaxCost or CostUSD)")]
+    NoCostColumn { path: String },
 }
 
-/// A row that could not be used, and why.
-#[derive(Clone, Debug, Serialize)]
-pub struct BadRow {
-    pub file: String,
-    pub line: u64,
-    pub reason: String,
-    /// The amount as written, when there was one.
-    pub amount_text: Option<String>,
-}
+impl Error {
+    /// A [`Error::Read`] of `path` (as shown).
+    pub fn read(path: &str) -> impl FnOnce(std::io::Error) -> Error + '_ {
+        move |error| Error::Read {
+            path: path.to_string(),
+            error,
+        }
+    }
 
-/// What a file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    Focus,
-    Ledger,
-    /// AWS Cost Explorer results (`aws ce get-cost-and-usage` JSON).
-    CostExplorer,
-    /// Azure Cost Management query results (REST JSON).
-    CostManagement,
+    /// A [`Error::Header`] of `path` (as shown).
+    pub fn header(path: &str) -> impl FnOnce(csv::Error) -> Error + '_ {
+        move |error| Error::Header {
+            path: path.to_string(),
+            error,
+        }
+    }
 }
 
 /// A billing input as estate.yaml or `--billing` names it.
@@ -159,21 +198,34 @@ pub fn open_csv(
     path: &Path,
     bar: &indicatif::ProgressBar,
     flexible: bool,
-) -> Result<Opened, String> {
-    let shown = path.display();
-    let reader = open(path, bar).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+) -> Result<Opened, Error> {
+    let shown = path.display().to_string();
+    let reader = open(path, bar).map_err(Error::read(&shown))?;
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(flexible)
         .from_reader(reader);
-    let header_error = |e: csv::Error| format!("`{shown}`: cannot read the header row: {e}");
-    let headers = csv.headers().map_err(header_error)?.clone();
-    let lines = LineCounter::after_header(csv.byte_headers().map_err(header_error)?);
+    let headers = csv.headers().map_err(Error::header(&shown))?.clone();
+    let lines = LineCounter::after_header(csv.byte_headers().map_err(Error::header(&shown))?);
     Ok(Opened {
         csv,
         headers,
         lines,
     })
+}
+
+/// A JSON result file (Cost Explorer, Cost Management): its text and its
+/// value; `shown` is the path as shown in messages.
+fn read_json(path: &Path, shown: &str) -> Result<(String, serde_json::Value), Error> {
+    let text = std::fs::read_to_string(path).map_err(|error| Error::ReadJson {
+        path: shown.to_string(),
+        error,
+    })?;
+    let value = serde_json::from_str(&text).map_err(|error| Error::Json {
+        path: shown.to_string(),
+        error,
+    })?;
+    Ok((text, value))
 }
 
 /// Open a file for streaming, decompressing `.gz`; `bar` counts the bytes read from disk.
@@ -202,11 +254,6 @@ pub fn progress(path: &Path) -> indicatif::ProgressBar {
     indicatif::ProgressBar::new(len)
         .with_style(style)
         .with_message(path.display().to_string())
-}
-
-/// Whether a header row is a FOCUS export's.
-pub fn is_focus(headers: &csv::StringRecord) -> bool {
-    headers.iter().any(|h| h == "BilledCost") && headers.iter().any(|h| h == "BillingCurrency")
 }
 
 /// Parse a plain decimal as FOCUS writes money (`-12.3400000000`).

@@ -14,7 +14,7 @@ use parquet::record::Field;
 use rust_decimal::Decimal;
 
 use super::focus::Stats;
-use super::{BadRow, Charge};
+use super::{BadRow, Charge, Error};
 
 const COLUMNS: [&str; 17] = [
     "BilledCost",
@@ -90,11 +90,13 @@ fn text(f: &Field) -> String {
 }
 
 /// Stream every row of a FOCUS Parquet file into `visit`.
-pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Result<Stats, String> {
+pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
-    let reader = SerializedFileReader::new(f)
-        .map_err(|e| format!("`{shown}`: not a readable Parquet file: {e}"))?;
+    let f = std::fs::File::open(path).map_err(Error::read(&shown))?;
+    let reader = SerializedFileReader::new(f).map_err(|error| Error::NotParquet {
+        path: shown.clone(),
+        error,
+    })?;
     let schema = reader
         .metadata()
         .file_metadata()
@@ -114,18 +116,25 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
         "ChargeCategory",
     ] {
         if !fields.iter().any(|t| t.name() == required) {
-            return Err(format!(
-                "`{shown}`: not a FOCUS export: no `{required}` column"
-            ));
+            return Err(Error::NotFocusParquet {
+                path: shown,
+                missing: required,
+            });
         }
     }
     let projection = parquet::schema::types::Type::group_type_builder(schema.name())
         .with_fields(fields)
         .build()
-        .map_err(|e| format!("`{shown}`: {e}"))?;
+        .map_err(|error| Error::Parquet {
+            path: shown.clone(),
+            error,
+        })?;
     let rows = reader
         .get_row_iter(Some(projection))
-        .map_err(|e| format!("`{shown}`: {e}"))?;
+        .map_err(|error| Error::Parquet {
+            path: shown.clone(),
+            error,
+        })?;
     let mut stats = Stats {
         bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         ..Stats::default()
