@@ -10,7 +10,7 @@
 //! technical, then the most users) is kept and the others' spend and carbon
 //! are the gross saving (before migration costs and the kept system's growth).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
@@ -96,7 +96,8 @@ pub fn assess(
         currency: currency.to_string(),
         ..Default::default()
     };
-    let mut freed: HashMap<String, (Decimal, f64)> = HashMap::new();
+    // By id, so the float sum is the same on every run.
+    let mut freed: BTreeMap<String, (Decimal, f64)> = BTreeMap::new();
     for s in model.nodes_of(Kind::System) {
         let n = model.node(s);
         let Some(Spec::System(spec)) = &n.spec else {
