@@ -80,6 +80,11 @@ pub(crate) fn format_plain(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A value, or a dash where there is none.
+pub(crate) fn or_dash(v: Option<String>) -> String {
+    v.unwrap_or_else(|| "—".into())
+}
+
 /// An enum value as the inventory writes it (`phase-out`, `replatform`).
 pub(crate) fn enum_text<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)

@@ -233,8 +233,7 @@ fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// Build every page and file of the report.
-/// Render the report into `out`; returns the number of pages.
+/// Build every page and file of the report into `out`; returns the number of pages.
 pub fn build(i: &Inputs<'_>, out: &Staged) -> Result<usize, Error> {
     use rayon::prelude::*;
     let w = Writer {

@@ -15,7 +15,7 @@ use crate::inventory::{Kind, Spec};
 use crate::model::EdgeKind;
 use crate::report::diagram;
 use crate::report::site::format::{
-    co2, enum_text, file_name, format_plain, node_link, system_page, thousands,
+    co2, enum_text, file_name, format_plain, node_link, or_dash, system_page, thousands,
 };
 use crate::report::site::shared::Shared;
 use crate::report::site::table::{Table, cell, classed, num};
@@ -126,7 +126,6 @@ pub(crate) fn build(sh: &Shared<'_>, s: NodeIndex, c: &mut tera::Context) -> Str
 /// The facts panel: owner, domain, capabilities, lifecycle and the rest.
 fn facts(sh: &Shared<'_>, s: NodeIndex, x: &SystemSpec) -> Vec<(String, String)> {
     let n = sh.model.node(s);
-    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
     vec![
         (
             "Owner",

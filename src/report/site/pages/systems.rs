@@ -6,7 +6,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use crate::assess::carbon::{Basis, rollup};
 use crate::inventory::Spec;
-use crate::report::site::format::{enum_text, system_page, thousands};
+use crate::report::site::format::{enum_text, or_dash, system_page, thousands};
 use crate::report::site::shared::Shared;
 use crate::report::site::table::{Table, cell, classed, link, num};
 
@@ -28,7 +28,6 @@ pub(crate) fn build(sh: &Shared<'_>, c: &mut tera::Context) -> Option<Vec<Table>
         ],
         &[false, false, false, false, false, false, true, true, true],
     );
-    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
     for &s in &sh.systems {
         let n = model.node(s);
         let Some(Spec::System(spec)) = &n.spec else {
