@@ -349,3 +349,95 @@ pub mod prometheus {
         pub unmatched: Vec<String>,
     }
 }
+
+pub mod aws_live {
+    //! What `estate collect` covered.
+    use serde::Serialize;
+
+    #[derive(Debug, Default, Serialize)]
+    pub struct AccountCoverage {
+        pub account: String,
+        /// `caller`, or the role assumed.
+        pub via: String,
+        pub ok: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub error: Option<String>,
+    }
+
+    #[derive(Debug, Default, Serialize)]
+    pub struct ServiceCoverage {
+        pub account: String,
+        pub region: String,
+        pub service: String,
+        pub resources: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub error: Option<String>,
+    }
+
+    #[derive(Debug, Default, Serialize)]
+    pub struct Coverage {
+        pub started: String,
+        pub finished: String,
+        pub accounts: Vec<AccountCoverage>,
+        pub services: Vec<ServiceCoverage>,
+        /// IAM actions called (`ec2:DescribeInstances`), sorted.
+        pub operations: Vec<String>,
+    }
+
+    impl Coverage {
+        pub fn failures(&self) -> usize {
+            self.accounts.iter().filter(|a| !a.ok).count()
+                + self.services.iter().filter(|s| s.error.is_some()).count()
+        }
+    }
+}
+
+pub mod azure_live {
+    //! What `estate collect` covered.
+    use serde::Serialize;
+
+    #[derive(Debug, Default, Serialize)]
+    pub struct SubscriptionCoverage {
+        pub subscription: String,
+        pub resources: usize,
+        pub pages: usize,
+        pub vms_with_cpu: usize,
+        pub cost_rows: usize,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub errors: Vec<String>,
+    }
+
+    #[derive(Debug, Default, Serialize)]
+    pub struct Coverage {
+        pub subscriptions: Vec<SubscriptionCoverage>,
+        /// Requests sent (after retries: one each).
+        pub requests: usize,
+    }
+
+    impl Coverage {
+        pub fn failures(&self) -> usize {
+            self.subscriptions
+                .iter()
+                .filter(|s| !s.errors.is_empty())
+                .count()
+        }
+    }
+}
+
+pub mod kubernetes_live {
+    //! What `estate collect` covered.
+    use serde::Serialize;
+
+    #[derive(Debug, Default, Serialize)]
+    pub struct ClusterCoverage {
+        pub context: String,
+        pub objects: usize,
+        /// Pages fetched, all kinds.
+        pub pages: usize,
+        pub metrics: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub error: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub file: Option<String>,
+    }
+}

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::table;
-use crate::collect::{aws, azure, kubernetes, prometheus};
+use crate::model::collected::{aws_live, azure_live, kubernetes_live, prometheus};
 
 /// "ok", or what went wrong.
 fn status(error: Option<&String>) -> String {
@@ -24,7 +24,7 @@ fn listing(kind: &str, path: &Path, listed: bool) -> String {
     }
 }
 
-pub fn aws(cov: &aws::live::Coverage, dir: &Path, listed: bool) -> String {
+pub fn aws(cov: &aws_live::Coverage, dir: &Path, listed: bool) -> String {
     let mut t = table(&["Account", "Via", "Status"]);
     for a in &cov.accounts {
         t.add_row(vec![
@@ -51,7 +51,7 @@ pub fn aws(cov: &aws::live::Coverage, dir: &Path, listed: bool) -> String {
     )
 }
 
-pub fn azure(cov: &azure::live::Coverage, dir: &Path) -> String {
+pub fn azure(cov: &azure_live::Coverage, dir: &Path) -> String {
     let mut t = table(&[
         "Subscription",
         "Resources",
@@ -83,7 +83,7 @@ pub fn azure(cov: &azure::live::Coverage, dir: &Path) -> String {
     )
 }
 
-pub fn kubernetes(list: &[kubernetes::live::ClusterCoverage]) -> String {
+pub fn kubernetes(list: &[kubernetes_live::ClusterCoverage]) -> String {
     let mut t = table(&["Context", "Objects", "Pages", "Usage", "Written", "Status"]);
     for c in list {
         t.add_row(vec![

@@ -16,6 +16,8 @@
 //! and the read-only POSTs of Resource Graph and Cost Management queries;
 //! the built-in Reader role (plus Cost Management Reader for costs) suffices.
 
+pub use crate::model::collected::azure_live::{Coverage, SubscriptionCoverage};
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,7 +25,6 @@ use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::Policy;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::{ClientOptions, Context, Method, Pipeline, Request, Transport, Url};
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::collect::paging::{Pager, RepeatedToken};
@@ -95,33 +96,6 @@ pub struct Options {
     pub cost: bool,
     /// The management endpoint (a sovereign cloud's, or a test's).
     pub endpoint: String,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct SubscriptionCoverage {
-    pub subscription: String,
-    pub resources: usize,
-    pub pages: usize,
-    pub vms_with_cpu: usize,
-    pub cost_rows: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<String>,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct Coverage {
-    pub subscriptions: Vec<SubscriptionCoverage>,
-    /// Requests sent (after retries: one each).
-    pub requests: usize,
-}
-
-impl Coverage {
-    pub fn failures(&self) -> usize {
-        self.subscriptions
-            .iter()
-            .filter(|s| !s.errors.is_empty())
-            .count()
-    }
 }
 
 /// The pipeline every call goes through: bearer tokens for ARM, azure_core's

@@ -9,10 +9,11 @@
 //! Read-only: only `list` (HTTP GET) calls; `k8s/estate-read-only.yaml`
 //! is the ClusterRole granting exactly get/list/watch on what is read.
 
+pub use crate::model::collected::kubernetes_live::ClusterCoverage;
+
 use std::path::PathBuf;
 
 use kube::api::{Api, ApiResource, DynamicObject, ListParams};
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::collect::paging::{Pager, RepeatedToken};
@@ -67,19 +68,6 @@ pub struct Options {
     pub out: PathBuf,
     /// Objects per page.
     pub page: u32,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct ClusterCoverage {
-    pub context: String,
-    pub objects: usize,
-    /// Pages fetched, all kinds.
-    pub pages: usize,
-    pub metrics: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
 }
 
 fn api_resource(group: &str, version: &str, kind: &str, plural: &str) -> ApiResource {

@@ -5,14 +5,9 @@ use cel::Value;
 
 use super::Facts;
 use super::value::map;
-use crate::assess::carbon::Range;
 
-/// A node's footprint in the period: kgCO2e and the central energy use.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Footprint {
-    pub co2e: Range,
-    pub energy_kwh: f64,
-}
+/// A node's footprint in the period: kgCO2e and energy, as the carbon roll-up gives it.
+pub use crate::assess::carbon::rollup::Totals as Footprint;
 
 /// The lowest-intensity region of a provider in one jurisdiction.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,28 +24,7 @@ impl Facts {
         est: &crate::assess::carbon::Estimate,
         basis: crate::assess::carbon::Basis,
     ) {
-        for i in &est.items {
-            let item = Footprint {
-                co2e: i.co2e(basis),
-                energy_kwh: i.energy_kwh.central,
-            };
-            let keys = [
-                Some(&i.id),
-                i.system.as_ref(),
-                i.site.as_ref(),
-                i.supplier.as_ref(),
-            ];
-            let mut seen: Vec<&String> = Vec::new();
-            for k in keys.into_iter().flatten() {
-                if seen.contains(&k) {
-                    continue;
-                }
-                seen.push(k);
-                let e = self.carbon.entry(k.clone()).or_default();
-                e.co2e += item.co2e;
-                e.energy_kwh += item.energy_kwh;
-            }
-        }
+        self.carbon = crate::assess::carbon::rollup::by_node(est, basis);
     }
 
     /// Grid intensities of every region the factor set knows, and the lowest per provider and jurisdiction.
@@ -89,10 +63,10 @@ fn region_key(id: &str) -> &str {
 pub(super) fn carbon(f: &Facts, id: &str) -> Value {
     let c = f.carbon.get(id).copied().unwrap_or_default();
     map([
-        ("low", Value::Float(c.co2e.low)),
-        ("central", Value::Float(c.co2e.central)),
-        ("high", Value::Float(c.co2e.high)),
-        ("energy_kwh", Value::Float(c.energy_kwh)),
+        ("low", Value::Float(c.co2e_kg.low)),
+        ("central", Value::Float(c.co2e_kg.central)),
+        ("high", Value::Float(c.co2e_kg.high)),
+        ("energy_kwh", Value::Float(c.energy_kwh.central)),
     ])
 }
 

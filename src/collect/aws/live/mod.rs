@@ -41,6 +41,8 @@ mod rds;
 mod s3;
 mod sts;
 
+pub use crate::model::collected::aws_live::{AccountCoverage, Coverage, ServiceCoverage};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -48,7 +50,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::collect::paging::RepeatedToken;
@@ -74,43 +75,6 @@ pub struct Options {
     /// Read Cost Explorer (each request is charged).
     pub cost_explorer: bool,
     pub quiet: bool,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct AccountCoverage {
-    pub account: String,
-    /// `caller`, or the role assumed.
-    pub via: String,
-    pub ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct ServiceCoverage {
-    pub account: String,
-    pub region: String,
-    pub service: String,
-    pub resources: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct Coverage {
-    pub started: String,
-    pub finished: String,
-    pub accounts: Vec<AccountCoverage>,
-    pub services: Vec<ServiceCoverage>,
-    /// IAM actions called (`ec2:DescribeInstances`), sorted.
-    pub operations: Vec<String>,
-}
-
-impl Coverage {
-    pub fn failures(&self) -> usize {
-        self.accounts.iter().filter(|a| !a.ok).count()
-            + self.services.iter().filter(|s| s.error.is_some()).count()
-    }
 }
 
 /// Why collecting stopped, or why one service's listing failed (its text is
