@@ -219,7 +219,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// The collected sources estate.yaml names (Terraform state): what each found, what merged with the inventory, what no rule maps, what is left out
+    /// The collected sources estate.yaml names (Terraform state, AWS and Azure exports, Kubernetes clusters, Prometheus, asset registers, RVTools): what each found, what merged with the inventory, what no rule maps, what is left out
     Sources {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -308,7 +308,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: CheckFormat,
     },
-    /// The whole pipeline into a report site: overview, estate map, a page per system, spend, carbon, policies
+    /// The whole pipeline into a report site: overview, estate map, a page per system, spend, carbon, policies, roadmaps
     Report {
         /// Where to write the report (default: estate.yaml's `out`, else `out/`, then `report/` in it)
         #[arg(long, value_name = "DIR")]
@@ -323,7 +323,7 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
     },
-    /// Plan: rationalisation candidates and migration waves
+    /// Plan: roadmaps with their spend and carbon trajectories, migration waves, the application portfolio, a Terraform plan's carbon and cost
     Plan {
         #[command(subcommand)]
         action: PlanAction,

@@ -209,7 +209,7 @@ impl Diagnostics {
 
 /// The miette form of one diagnostic.
 #[derive(Debug)]
-struct Report {
+struct Miette {
     severity: Severity,
     message: String,
     help: Option<String>,
@@ -217,15 +217,15 @@ struct Report {
     labels: Vec<miette::LabeledSpan>,
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for Miette {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Miette {}
 
-impl miette::Diagnostic for Report {
+impl miette::Diagnostic for Miette {
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
@@ -275,7 +275,7 @@ fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         Some(loc) => format!("{severity}: {}: {}\n", sources.describe(loc), d.message),
         None => format!("{severity}: {}\n", d.message),
     };
-    let mut report = Report {
+    let mut report = Miette {
         severity: d.severity,
         message: d.message.clone(),
         help: d.help.clone(),

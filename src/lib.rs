@@ -1,10 +1,16 @@
 //! Estate maps an organisation's technology estate — systems, dependencies,
 //! hosting, suppliers, spend and carbon — into one graph, and reports on it.
 //!
-//! The modules are the pipeline: `inventory` (estate-as-code YAML) feeds
-//! `model` (the petgraph graph and its queries), which `report` renders.
-//! `cli` and `settings` are the edge; `diagnostic` carries located problems
-//! from every stage that reads user files.
+//! The modules are the pipeline: `inventory` (estate-as-code YAML) and
+//! `collect` (exports, state, billing, live APIs) feed `model` (the petgraph
+//! graph, its queries and the plain data every stage shares); `assess`
+//! estimates carbon, attributes spend and checks policies; `plan` applies
+//! roadmaps and plans waves; `report` renders. `pipeline` calls the stages in
+//! one place and one order, and `commands` (one file per subcommand) load
+//! through it and render. `cli` and `settings` are the edge; `diagnostic`
+//! carries located problems from every stage that reads user files, and
+//! `output` the terminal and atomic writes. Dependencies point toward
+//! `model` (docs/architecture.md; tests/cli/layering.rs keeps it so).
 
 pub mod assess;
 pub mod cli;

@@ -165,7 +165,7 @@ pub struct Estate {
     pub pack: Option<policy::Pack>,
     pub outcome: Option<policy::Outcome>,
     /// Every declared roadmap applied, when asked for.
-    pub roadmaps: Vec<plan::roadmap::Outcome>,
+    pub roadmaps: Vec<plan::roadmap::Projection>,
     pub today: chrono::NaiveDate,
     pub bar: indicatif::ProgressBar,
 }
@@ -373,7 +373,7 @@ pub fn apply_roadmaps(
     pack: Option<&policy::Pack>,
     today: chrono::NaiveDate,
     chosen: &[(String, String, &crate::inventory::kinds::RoadmapSpec)],
-) -> Vec<plan::roadmap::Outcome> {
+) -> Vec<plan::roadmap::Projection> {
     let base = roadmap_baseline(settings, assessed);
     let billed = assessed.spend.is_some();
     let check = |pack: &policy::Pack,

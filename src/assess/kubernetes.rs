@@ -347,7 +347,7 @@ pub fn pod_system(
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let facts = crate::model::mapping::Facts {
+    let facts = crate::model::mapping::Subject {
         provider,
         account: "",
         region: "",

@@ -1,7 +1,12 @@
 //! Collectors: what the estate looks like according to sources outside the
-//! inventory. Offline sources (exports a user hands over) are read here;
-//! each source is one file or folder. `billing` reads cost exports,
-//! `terraform` state and plans.
+//! inventory. estate.yaml's `sources:` are [`Source`]s; [`read`] turns each
+//! into a [`Collection`] without touching the model, and [`apply`] puts them
+//! all into it in one place. Live collectors (`aws::live`, `azure::live`,
+//! `kubernetes::live`, `prometheus`) call read-only APIs on one runtime
+//! ([`runtime`]) and write the exports the offline readers read; `billing`
+//! reads cost exports (detection, parts, streaming), `terraform` state and
+//! plans, `endoflife` refreshes lifecycle data. What they produce is plain
+//! data in `model` (`model::collected`, `model::billing`, `model::planned`).
 //!
 //! Every collector returns [`Found`] resources under their canonical id (an
 //! ARN, a lower-cased Azure resource id); [`merge`] puts them in the model:
@@ -29,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::inventory::kinds::Provider;
 use crate::inventory::{Kind, Spec};
-use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
+use crate::model::mapping::{Mapper, Subject, azure_resource_group, id_name};
 use crate::model::{Edge, EdgeKind, Model, Node};
 
 /// Put every collection into the model, in the order of their stages:
@@ -229,7 +234,7 @@ pub fn merge(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let region = f.spec.region.as_ref().map(|r| r.value.clone());
-        let facts = Facts {
+        let facts = Subject {
             provider: Some(f.spec.provider),
             account: f.spec.account.as_deref().unwrap_or(""),
             region: region.as_deref().unwrap_or(""),

@@ -16,7 +16,7 @@
 //! every host no resource matches. Blocking HTTP (ureq): nothing here needs
 //! async.
 
-pub use crate::model::collected::prometheus::{Applied, Collected, Host, Query};
+pub use crate::model::collected::prometheus::{Applied, Host, Query, Scrape};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,7 +38,7 @@ pub struct Options {
     pub step_seconds: Option<u64>,
 }
 
-impl Collected {
+impl Scrape {
     pub fn failures(&self) -> usize {
         self.queries.iter().filter(|q| q.error.is_some()).count()
     }
@@ -152,7 +152,7 @@ fn mean(v: &[f64]) -> Option<f64> {
 }
 
 /// Ask the server; a query that fails is recorded and the others go on.
-pub fn collect(opts: &Options) -> Result<Collected, String> {
+pub fn collect(opts: &Options) -> Result<Scrape, String> {
     let at = |d: chrono::NaiveDate, h, m, s| {
         d.and_hms_opt(h, m, s)
             .map_or(0, |d| d.and_utc().timestamp())
@@ -179,7 +179,7 @@ pub fn collect(opts: &Options) -> Result<Collected, String> {
         .http_status_as_error(false)
         .build()
         .into();
-    let mut out = Collected {
+    let mut out = Scrape {
         url: opts.url.clone(),
         start: chrono::DateTime::from_timestamp(start, 0)
             .map(|t| t.to_rfc3339())
@@ -188,11 +188,11 @@ pub fn collect(opts: &Options) -> Result<Collected, String> {
             .map(|t| t.to_rfc3339())
             .unwrap_or_default(),
         step_seconds: step,
-        ..Collected::default()
+        ..Scrape::default()
     };
     let window = (start, end, step);
     let mut hosts: BTreeMap<String, Host> = BTreeMap::new();
-    let run = |name: &str, expr: &str, out: &mut Collected| -> Option<Series> {
+    let run = |name: &str, expr: &str, out: &mut Scrape| -> Option<Series> {
         match query_range(&agent, &opts.url, expr, window) {
             Ok(s) => {
                 out.queries.push(Query {
@@ -264,7 +264,7 @@ pub fn collect(opts: &Options) -> Result<Collected, String> {
 }
 
 /// Read what `estate collect prometheus` wrote.
-pub fn read(path: &Path) -> Result<Collected, String> {
+pub fn read(path: &Path) -> Result<Scrape, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {
         format!(
@@ -295,7 +295,7 @@ fn names(h: &Host) -> Vec<String> {
 }
 
 /// Put measured utilisation and power on the matching on-prem resources.
-pub fn apply(model: &mut Model, c: &Collected, file: &Path) -> Applied {
+pub fn apply(model: &mut Model, c: &Scrape, file: &Path) -> Applied {
     let mut by_name: std::collections::HashMap<String, petgraph::stable_graph::NodeIndex> =
         Default::default();
     for idx in model.nodes_of(Kind::Resource) {

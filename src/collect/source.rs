@@ -164,7 +164,7 @@ pub enum Read {
     Azure(azure::Export),
     Register(register::Read),
     Kubernetes(kubernetes::Cluster),
-    Prometheus(prometheus::Collected),
+    Prometheus(prometheus::Scrape),
 }
 
 /// Read one source.

@@ -107,7 +107,7 @@ fn ref_key(text: &str, default_kind: &str) -> String {
 
 /// What the mapping did, for the user to check nothing was lost.
 #[derive(Debug, Default, Serialize)]
-pub struct Report {
+pub struct Account {
     /// Backstage entities read, by Backstage kind.
     pub read: BTreeMap<String, usize>,
     /// Estate entities written, by estate kind.
@@ -126,7 +126,7 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Report {
+impl Account {
     fn mapped(&mut self, relation: &str) {
         *self.relations_mapped.entry(relation.into()).or_default() += 1;
     }
@@ -169,8 +169,8 @@ struct Built {
 
 /// Convert Backstage entities into estate entities. `existing` are the
 /// estate-native entities loaded beside them, which relations may also target.
-pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, Report) {
-    let mut report = Report::default();
+pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, Account) {
+    let mut report = Account::default();
     // Key → estate ref of every entity that becomes something.
     let mut target: HashMap<String, Ref> = HashMap::new();
     for d in existing {

@@ -61,7 +61,7 @@ pub struct Inventory {
     pub sources: Sources,
     pub diagnostics: Diagnostics,
     /// What the Backstage mapping did with catalog documents found in the directory.
-    pub backstage: backstage::Report,
+    pub backstage: backstage::Account,
     /// Files and documents read.
     pub files: usize,
     pub documents: usize,

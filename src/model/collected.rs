@@ -328,7 +328,7 @@ pub mod prometheus {
 
     /// Everything one collection found (the file `estate collect prometheus` writes).
     #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-    pub struct Collected {
+    pub struct Scrape {
         pub url: String,
         /// The window actually averaged over (RFC 3339).
         pub start: String,

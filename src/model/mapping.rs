@@ -16,7 +16,7 @@ use crate::inventory::{Kind, Spec};
 
 /// What is known about a thing to be mapped.
 #[derive(Debug, Default)]
-pub struct Facts<'a> {
+pub struct Subject<'a> {
     pub provider: Option<Provider>,
     pub account: &'a str,
     pub region: &'a str,
@@ -115,7 +115,7 @@ impl Mapper {
     }
 
     /// The systems (with weights) of the first rule that matches, with the rule's position.
-    pub fn systems(&self, f: &Facts<'_>) -> Option<(&[(String, f64)], usize)> {
+    pub fn systems(&self, f: &Subject<'_>) -> Option<(&[(String, f64)], usize)> {
         let mut candidates: Vec<usize> = Vec::new();
         for (k, v) in f.tags {
             if let Some(rules) = self.by_tag.get(k).and_then(|values| values.get(v)) {
@@ -143,7 +143,7 @@ impl Mapper {
     }
 }
 
-fn matches(r: &Rule, f: &Facts<'_>) -> bool {
+fn matches(r: &Rule, f: &Subject<'_>) -> bool {
     let w = &r.when;
     let eq = |want: &Option<String>, have: &str| {
         want.as_deref().is_none_or(|w| w.eq_ignore_ascii_case(have))

@@ -101,7 +101,7 @@ pub fn kubernetes(list: &[kubernetes_live::ClusterCoverage]) -> String {
     )
 }
 
-pub fn prometheus(c: &prometheus::Collected, file: &Path, listed: bool) -> String {
+pub fn prometheus(c: &prometheus::Scrape, file: &Path, listed: bool) -> String {
     let mut t = table(&["Instance", "Node", "CPU", "Memory", "CPUs", "Power", "From"]);
     let pct = |v: Option<f64>| v.map_or_else(|| "—".into(), |u| format!("{:.1} %", u * 100.0));
     for h in &c.hosts {

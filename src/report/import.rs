@@ -4,7 +4,7 @@
 use crate::inventory::backstage;
 
 /// What the import read, wrote, mapped and kept, as tables.
-pub fn render_table(r: &backstage::Report, written: &[String]) -> String {
+pub fn render_table(r: &backstage::Account, written: &[String]) -> String {
     let mut out = String::new();
     let mut t = super::table(&["Backstage kind", "Read"]);
     for (k, n) in &r.read {

@@ -1,6 +1,8 @@
-//! Rendering the model for people and tools: terminal tables, JSON, and the
-//! graph as DOT, Mermaid or JSON. Reports never query an API or read files
-//! other than templates; they take the model and what was assessed of it.
+//! Rendering for people and tools: terminal tables, JSON, CSV, SARIF and
+//! JUnit, the report site (`site`, one module per page), charts and the
+//! graph as DOT, Mermaid, JSON or Structurizr. Reports never query an API,
+//! read files other than templates or compute figures; they take the model
+//! and what was assessed and planned of it.
 
 pub mod carbon;
 pub mod check;

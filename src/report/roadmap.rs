@@ -6,7 +6,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::site::{co2, thousands};
 use crate::assess::carbon::Range;
-use crate::plan::roadmap::Outcome;
+use crate::plan::roadmap::Projection;
 
 fn money(currency: &str, d: Decimal) -> String {
     super::money(currency, d, 0, false)
@@ -30,7 +30,7 @@ fn signed_t(kg: f64) -> String {
     if kg > 0.5 { format!("+{s}") } else { s }
 }
 
-fn payback(o: &Outcome) -> String {
+fn payback(o: &Projection) -> String {
     match &o.payback {
         Some(p) => format!(
             "{} ({} months from the first one-off cost{})",
@@ -56,7 +56,7 @@ fn pct(part: f64, whole: f64) -> String {
 }
 
 /// One roadmap: headline, phases, actions, trajectory, warnings, findings.
-pub fn render_table(o: &Outcome) -> String {
+pub fn render_table(o: &Projection) -> String {
     let c = o.currency.as_str();
     let mut out = format!("Roadmap {} — {}\n", o.name, o.title);
     out.push_str(&format!(
@@ -185,7 +185,7 @@ fn md_cell(s: &str) -> String {
 }
 
 /// One roadmap as Markdown.
-pub fn render_markdown(o: &Outcome) -> String {
+pub fn render_markdown(o: &Projection) -> String {
     let c = o.currency.as_str();
     let mut out = format!("## Roadmap: {}\n\n", md_cell(&o.title));
     if let Some(d) = &o.description {
@@ -289,7 +289,7 @@ pub fn render_markdown(o: &Outcome) -> String {
 }
 
 /// Several roadmaps side by side, over the longest one's horizon.
-pub fn render_compare(all: &[Outcome]) -> String {
+pub fn render_compare(all: &[Projection]) -> String {
     let Some(first) = all.first() else {
         return String::new();
     };
@@ -298,7 +298,7 @@ pub fn render_compare(all: &[Outcome]) -> String {
     header.extend(all.iter().map(|o| o.name.clone()));
     let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = super::table(&hdr);
-    let row = |label: &str, f: &dyn Fn(&Outcome) -> String| {
+    let row = |label: &str, f: &dyn Fn(&Projection) -> String| {
         let mut r = vec![label.to_string()];
         r.extend(all.iter().map(f));
         r

@@ -17,7 +17,7 @@ use super::suppliers::{
 use crate::inventory::kinds::{Provider, SupplierCategory};
 use crate::inventory::{Kind, Spec};
 use crate::model::billing::Format;
-use crate::model::mapping::{Facts, Mapper, azure_resource_group, id_name};
+use crate::model::mapping::{Mapper, Subject, azure_resource_group, id_name};
 use crate::model::{EdgeKind, Model};
 
 /// Where a line went.
@@ -249,7 +249,7 @@ impl<'a> Attributor<'a> {
         } else {
             &key.resource_name
         };
-        let facts = Facts {
+        let facts = Subject {
             provider,
             account: &key.sub_account,
             region: &key.region,

@@ -436,7 +436,7 @@ pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Clust
                     .collect();
                 let id = format!("k8s:{}/node/{}", c.name, n.name);
                 let tags: Vec<(String, String)> = spec.tags.clone().into_iter().collect();
-                let facts = crate::model::mapping::Facts {
+                let facts = crate::model::mapping::Subject {
                     provider: Some(provider),
                     account: "",
                     region: n.region.as_deref().unwrap_or(""),

@@ -157,8 +157,9 @@ pub struct Warning {
     pub message: String,
 }
 
+/// What applying one roadmap projects: phases, the spend and carbon trajectory, one-off costs, payback and warnings.
 #[derive(Debug, Serialize)]
-pub struct Outcome {
+pub struct Projection {
     pub name: String,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,7 +206,7 @@ pub fn run(
     title: &str,
     spec: &RoadmapSpec,
     checker: Option<&Checker<'_>>,
-) -> Outcome {
+) -> Projection {
     let mut state = State::new(base);
     let (baseline, base_est) = state.point();
     let base_findings: BTreeSet<(String, String)> = checker
@@ -383,7 +384,7 @@ pub fn run(
             .filter(|w| seen.insert((w.subject.clone(), w.message.clone()))),
     );
     warnings.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(b.kind)));
-    Outcome {
+    Projection {
         name: name.to_string(),
         title: title.to_string(),
         description: spec.description.clone(),

@@ -135,7 +135,7 @@ pub struct Inputs<'a> {
     /// The newest earlier snapshot: the overview's trends.
     pub previous: Option<&'a crate::plan::snapshot::Snapshot>,
     /// The inventory's roadmaps, applied.
-    pub roadmaps: &'a [crate::plan::roadmap::Outcome],
+    pub roadmaps: &'a [crate::plan::roadmap::Projection],
 }
 
 /// Why the report could not be written.

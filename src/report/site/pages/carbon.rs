@@ -100,7 +100,7 @@ fn breakdown(sh: &Shared<'_>, by: By, name: &str, caption: &str) -> (Table, Vec<
     let total = sh.total_co2.central.max(f64::MIN_POSITIVE);
     let mut bars = Vec::new();
     for (k, r) in rows {
-        let label = if k.starts_with('(') {
+        let label = if k == rollup::UNATTRIBUTED {
             "Not attributed".to_string()
         } else if model.get(&k).is_some() {
             sh.title_of(&k)

@@ -21,7 +21,7 @@ pub(crate) fn build(sh: &Shared<'_>, c: &mut tera::Context) -> Option<Vec<Table>
         let mut v: Vec<Bar> = rollup::breakdown(sh.model, sh.i.carbon, Basis::Location, By::Domain)
             .into_iter()
             .map(|(id, r)| Bar {
-                label: if id.starts_with('(') {
+                label: if id == rollup::UNATTRIBUTED {
                     "Not attributed to a system".into()
                 } else {
                     sh.title_of(&id)

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value, json};
 
-use crate::plan::roadmap::{Outcome, Point, Quarter};
+use crate::plan::roadmap::{Point, Projection, Quarter};
 use crate::report::site::format::{Fmt, co2, file_name, range_text, thousands};
 use crate::report::site::shared::Shared;
 use crate::report::site::table::{Table, cell, classed, num};
@@ -32,7 +32,7 @@ pub(crate) fn build(sh: &Shared<'_>, c: &mut tera::Context) -> Option<Vec<Table>
 }
 
 /// Each roadmap's headline, charts and tables (also exported as CSV).
-fn roadmaps(all: &[Outcome], currency: &str, f: &Fmt) -> (Vec<Value>, Vec<Table>) {
+fn roadmaps(all: &[Projection], currency: &str, f: &Fmt) -> (Vec<Value>, Vec<Table>) {
     let mut list = Vec::new();
     let mut tables = Vec::new();
     let money = |d: Decimal| crate::report::money(currency, d, 0, false);
@@ -260,7 +260,7 @@ fn roadmaps(all: &[Outcome], currency: &str, f: &Fmt) -> (Vec<Value>, Vec<Table>
 }
 
 /// Roadmaps side by side.
-fn comparison(all: &[Outcome], currency: &str) -> Table {
+fn comparison(all: &[Projection], currency: &str) -> Table {
     let money = |d: Decimal| crate::report::money(currency, d, 0, false);
     let mut cols = vec!["".to_string()];
     cols.extend(all.iter().map(|o| o.title.clone()));
@@ -273,7 +273,7 @@ fn comparison(all: &[Outcome], currency: &str) -> Table {
         &cols_ref,
         &numeric,
     );
-    let each = |f: &dyn Fn(&Outcome) -> String| -> Vec<String> { all.iter().map(f).collect() };
+    let each = |f: &dyn Fn(&Projection) -> String| -> Vec<String> { all.iter().map(f).collect() };
     let rows: Vec<(&str, Vec<String>)> = vec![
         ("One-off costs", each(&|o| money(o.one_off_total))),
         ("Spend a year when done", each(&|o| money(o.at_end.spend))),
