@@ -107,20 +107,37 @@ pub fn apply(model: &mut Model, collections: Vec<Collection>) -> (Collected, Vec
 /// The one async runtime a live collector runs on (async lives only in
 /// collect). rustls is linked with two crypto providers (the AWS SDK's
 /// aws-lc, kube's ring): the process default is named once, here.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, LiveError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .map_err(LiveError::Runtime)
+}
+
+/// Why a live collector could not start or could not keep what it fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// A file could not be written.
+    #[error("{path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
 }
 
 /// Write what a live collector fetched, pretty-printed, atomically.
-pub fn write_json(path: &std::path::Path, v: &serde_json::Value) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-    crate::output::write_atomic(path, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+pub fn write_json(path: &std::path::Path, v: &serde_json::Value) -> Result<(), LiveError> {
+    let text = serde_json::to_string_pretty(v)?;
+    crate::output::write_atomic(path, text.as_bytes()).map_err(|source| LiveError::Write {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// A JSON object of strings (tags, labels) as pairs; a non-string value is empty.

@@ -13,25 +13,15 @@ use crate::output::{BAD_INPUT, FINDINGS, OK, print, print_json};
 use crate::settings::Overrides;
 use crate::{pipeline, report};
 
-/// `estate check`'s flags.
-pub struct Args {
-    pub policies: Option<PathBuf>,
-    pub rules: Vec<String>,
-    pub severity_min: Option<SeverityArg>,
-    pub fail_on: SeverityArg,
-    pub as_of: Option<String>,
-    pub format: CheckFormat,
-}
-
-pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
-    let Args {
-        policies,
-        rules,
-        severity_min,
-        fail_on,
-        as_of,
-        format,
-    } = args;
+pub fn run(
+    ctx: &Ctx,
+    policies: Option<PathBuf>,
+    rules: Vec<String>,
+    severity_min: Option<SeverityArg>,
+    fail_on: SeverityArg,
+    as_of: Option<String>,
+    format: CheckFormat,
+) -> Result<u8> {
     let o = Overrides {
         policies,
         ..ctx.overrides()

@@ -84,28 +84,20 @@ fn failed(e: impl std::fmt::Display) -> Result<u8> {
 
 /// `estate collect aws`.
 fn aws(ctx: &Ctx, settings: &Settings, args: AwsArgs) -> Result<u8> {
-    let AwsArgs {
-        profile,
-        regions,
-        accounts,
-        organization,
-        role,
-        endpoint,
-        concurrency,
-        cost_explorer,
-        out: dir,
-    } = args;
-    let dir = dir.unwrap_or_else(|| settings.out.join("collected").join("aws"));
+    let dir = args
+        .out
+        .unwrap_or_else(|| settings.out.join("collected").join("aws"));
+    let cost_explorer = args.cost_explorer;
     let opts = collect::aws::live::Options {
-        profile,
-        regions,
-        accounts,
-        organization,
-        role,
-        endpoint,
+        profile: args.profile,
+        regions: args.regions,
+        accounts: args.accounts,
+        organization: args.organization,
+        role: args.role,
+        endpoint: args.endpoint,
         period: (settings.period.start.0, settings.period.end.0),
         out: dir.clone(),
-        concurrency,
+        concurrency: args.concurrency,
         cost_explorer,
         quiet: ctx.term.quiet,
     };

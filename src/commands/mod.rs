@@ -114,17 +114,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             fail_on,
             as_of,
             format,
-        } => check::run(
-            &ctx,
-            check::Args {
-                policies,
-                rules,
-                severity_min,
-                fail_on,
-                as_of,
-                format,
-            },
-        ),
+        } => check::run(&ctx, policies, rules, severity_min, fail_on, as_of, format),
         Command::Report {
             out,
             open,

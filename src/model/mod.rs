@@ -208,7 +208,9 @@ pub type Graph = StableDiGraph<Node, Edge>;
 #[derive(Debug, Default)]
 pub struct Model {
     pub graph: Graph,
-    pub index: HashMap<String, NodeIndex>,
+    /// Stable id → node; kept in step by [`Model::add_node`] and
+    /// [`Model::remove`], the only ways nodes come and go.
+    index: HashMap<String, NodeIndex>,
     pub sources: Sources,
 }
 
@@ -234,6 +236,11 @@ impl Model {
         if let Some(n) = self.graph.remove_node(idx) {
             self.index.remove(&n.id);
         }
+    }
+
+    /// Every node's stable id.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.index.keys().map(String::as_str)
     }
 
     pub fn get(&self, id: &str) -> Option<NodeIndex> {

@@ -25,7 +25,7 @@ pub fn find(model: &Model, text: &str) -> Result<NodeIndex, String> {
         [] => {
             // Compare names within the kind asked for, so the shared `system:` prefix does not dominate.
             let (prefix, name) = text.split_once(':').unwrap_or(("", text));
-            let names = model.index.keys().filter_map(|id| {
+            let names = model.ids().filter_map(|id| {
                 id.split_once(':')
                     .filter(|(k, _)| prefix.is_empty() || *k == prefix)
                     .map(|(_, n)| n)

@@ -33,12 +33,9 @@ use crate::collect::paging::{Pager, RepeatedToken};
 /// (a subscription's errors are recorded in coverage.json with this text).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The async runtime could not start.
-    #[error("{0}")]
-    Runtime(String),
-    /// A file could not be written (`PATH: reason`).
-    #[error("{0}")]
-    Write(String),
+    /// The runtime could not start, or a file could not be written.
+    #[error(transparent)]
+    Live(#[from] crate::collect::LiveError),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
     #[error("{url}: {source}")]
@@ -259,8 +256,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, Error> 
                     crate::collect::write_json(
                         &opts.out.join("metrics").join(format!("{name}.json")),
                         &m,
-                    )
-                    .map_err(Error::Write)?;
+                    )?;
                     sc.vms_with_cpu += 1;
                 }
                 Err(e) => sc.errors.push(format!("Azure Monitor, {name}: {e}")),
@@ -298,8 +294,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, Error> 
                             .join("cost-management")
                             .join(format!("{sub}-{n}.json")),
                         &page,
-                    )
-                    .map_err(Error::Write)?;
+                    )?;
                     pager.turn(page.pointer("/properties/nextLink").and_then(Value::as_str))?;
                 }
                 Ok(())
@@ -307,7 +302,7 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, Error> 
             .await;
             match costs {
                 // A file not written stops the collection; a refused call, that subscription.
-                Err(e @ Error::Write(_)) => return Err(e),
+                Err(e @ Error::Live(_)) => return Err(e),
                 Err(e) => sc.errors.push(format!("Cost Management: {e}")),
                 Ok(()) => {}
             }
@@ -319,14 +314,12 @@ pub async fn run(opts: &Options, pipeline: Pipeline) -> Result<Coverage, Error> 
     crate::collect::write_json(
         &opts.out.join("resources.json"),
         &json!({"count": n, "data": rows, "skip_token": null, "total_records": n}),
-    )
-    .map_err(Error::Write)?;
+    )?;
     cov.requests = c.requests;
     crate::collect::write_json(
         &opts.out.join("coverage.json"),
         &serde_json::to_value(&cov)?,
-    )
-    .map_err(Error::Write)?;
+    )?;
     Ok(cov)
 }
 
@@ -371,7 +364,7 @@ pub fn credential(kind: Option<&str>) -> Result<Arc<dyn TokenCredential>, Error>
 
 /// Collect with a credential, on a runtime of its own.
 pub fn collect(opts: &Options, credential: Arc<dyn TokenCredential>) -> Result<Coverage, Error> {
-    let rt = crate::collect::runtime().map_err(Error::Runtime)?;
+    let rt = crate::collect::runtime()?;
     rt.block_on(run(opts, pipeline(credential, None)))
 }
 

@@ -22,8 +22,8 @@ use crate::collect::paging::{Pager, RepeatedToken};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The async runtime could not start.
-    #[error("{0}")]
-    Runtime(String),
+    #[error(transparent)]
+    Runtime(#[from] crate::collect::LiveError),
     /// The kubeconfig file given could not be read.
     #[error("{}: {source}", path.display())]
     Kubeconfig {
@@ -167,7 +167,7 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
     let file = opts.out.join(format!("{name}.json"));
     let list = json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items});
     if let Err(e) = crate::collect::write_json(&file, &list) {
-        cov.error = Some(e);
+        cov.error = Some(e.to_string());
         return cov;
     }
     cov.file = Some(file.display().to_string());
@@ -177,7 +177,7 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
         let m = json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": list});
         match crate::collect::write_json(&super::metrics_path(&file), &m) {
             Ok(()) => cov.metrics = true,
-            Err(e) => cov.error = Some(e),
+            Err(e) => cov.error = Some(e.to_string()),
         }
     }
     cov
@@ -185,7 +185,7 @@ async fn one(opts: &Options, context: Option<&str>) -> ClusterCoverage {
 
 /// Collect every context asked for, on a runtime of its own.
 pub fn collect(opts: &Options) -> Result<Vec<ClusterCoverage>, Error> {
-    let rt = crate::collect::runtime().map_err(Error::Runtime)?;
+    let rt = crate::collect::runtime()?;
     Ok(rt.block_on(async {
         if opts.contexts.is_empty() {
             vec![one(opts, None).await]

@@ -81,12 +81,9 @@ pub struct Options {
 /// what coverage.json records for that service).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The async runtime could not start.
-    #[error("{0}")]
-    Runtime(String),
-    /// A file could not be written (`PATH: reason`).
-    #[error("{0}")]
-    Write(String),
+    /// The runtime could not start, or a file could not be written.
+    #[error(transparent)]
+    Live(#[from] crate::collect::LiveError),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
     /// The caller's own identity could not be read.
@@ -207,11 +204,15 @@ pub const COST_FILE: &str = "ce-get-cost-and-usage.json";
 
 /// Collect, on a runtime of its own, and write the files and coverage.json.
 pub fn collect(opts: &Options) -> Result<Coverage, Error> {
-    let rt = crate::collect::runtime().map_err(Error::Runtime)?;
+    let rt = crate::collect::runtime()?;
     let coverage = rt.block_on(run(opts))?;
     let text = serde_json::to_string_pretty(&coverage)?;
-    crate::output::write_atomic(&opts.out.join("coverage.json"), text.as_bytes())
-        .map_err(|e| Error::Write(format!("{}: {e}", opts.out.display())))?;
+    crate::output::write_atomic(&opts.out.join("coverage.json"), text.as_bytes()).map_err(
+        |source| crate::collect::LiveError::Write {
+            path: opts.out.display().to_string(),
+            source,
+        },
+    )?;
     Ok(coverage)
 }
 
@@ -476,7 +477,10 @@ async fn services(
         let (resources, error) = match (service.fetch)(&call).await {
             Ok(f) => {
                 ids.insert(service.name, f.ids);
-                (f.resources, write(&dir, &f.files).err())
+                (
+                    f.resources,
+                    write(&dir, &f.files).err().map(|e| e.to_string()),
+                )
             }
             Err(e) => (0, Some(e.to_string())),
         };
@@ -492,7 +496,7 @@ async fn services(
 }
 
 /// Write a service's files, stopping at the first that fails.
-fn write(dir: &Path, files: &[(String, Value)]) -> Result<(), String> {
+fn write(dir: &Path, files: &[(String, Value)]) -> Result<(), crate::collect::LiveError> {
     files
         .iter()
         .try_for_each(|(name, v)| crate::collect::write_json(&dir.join(name), v))
