@@ -101,7 +101,7 @@ pub fn read_collected(
     settings: &Settings,
     model: &mut Model,
     out: &Terminal,
-) -> Result<crate::collect::Collected, String> {
+) -> Result<crate::collect::Collected, crate::collect::ReadError> {
     let mut sources: Vec<&crate::collect::Source> = settings.sources.iter().collect();
     sources.sort_by_key(|s| s.stage());
     let mut collections = Vec::new();
@@ -395,7 +395,7 @@ pub fn apply_roadmaps(
             .findings
             .into_iter()
             .map(|f| plan::roadmap::PhaseFinding {
-                severity: f.severity.as_str().to_string(),
+                severity: f.severity,
                 rule: f.rule,
                 id: f.id,
                 message: f.message,

@@ -26,7 +26,7 @@ pub mod register;
 pub mod source;
 pub mod terraform;
 
-pub use source::{Collection, Read, Source, read};
+pub use source::{Collection, Read, ReadError, Source, read};
 
 pub use crate::model::collected::{Collected, Drift, Found, Merged};
 

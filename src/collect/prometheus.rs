@@ -264,15 +264,12 @@ pub fn collect(opts: &Options) -> Result<Scrape, String> {
 }
 
 /// Read what `estate collect prometheus` wrote.
-pub fn read(path: &Path) -> Result<Scrape, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: {e} (expected what `estate collect prometheus` writes)",
-            path.display(),
-            e.line(),
-            e.column()
-        )
+pub fn read(path: &Path) -> Result<Scrape, crate::collect::ReadError> {
+    let text = crate::collect::source::read_text(path)?;
+    serde_json::from_str(&text).map_err(|error| crate::collect::ReadError::Json {
+        path: path.to_path_buf(),
+        error,
+        expected: Some("what `estate collect prometheus` writes"),
     })
 }
 

@@ -41,7 +41,11 @@ fn number(cell: &str) -> Option<f64> {
     t.parse().ok()
 }
 
-pub fn read(path: &Path, sheet: Sheet) -> Result<Read, String> {
+pub fn read(path: &Path, sheet: Sheet) -> Result<Read, crate::collect::ReadError> {
+    read_sheet(path, sheet).map_err(crate::collect::ReadError::Content)
+}
+
+fn read_sheet(path: &Path, sheet: Sheet) -> Result<Read, String> {
     let shown = path.display().to_string();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -250,7 +254,7 @@ mod tests {
         assert_eq!(v.found[1].spec.hours.as_ref().map(|h| h.value), Some(0.0));
         let bad = dir.path().join("bad.csv");
         std::fs::write(&bad, "Model,CPU\nDell R740,2\n").unwrap();
-        let e = read(&bad, Sheet::AssetRegister).unwrap_err();
+        let e = read(&bad, Sheet::AssetRegister).unwrap_err().to_string();
         assert!(e.contains("bad.csv:1: no hostname column"), "{e}");
     }
 }

@@ -144,6 +144,59 @@ impl Source {
     }
 }
 
+/// Why a collected source could not be read: the file (with line and column
+/// where it can) and what was expected.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{}: {error}", .path.display())]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}:{}:{}: {error}{}", .path.display(), .error.line(), .error.column(), expected_suffix(.expected))]
+    Json {
+        path: PathBuf,
+        error: serde_json::Error,
+        expected: Option<&'static str>,
+    },
+    /// The file was read but holds something else; the message is located.
+    #[error("{0}")]
+    Content(String),
+}
+
+fn expected_suffix(what: &Option<&'static str>) -> String {
+    what.map(|w| format!(" (expected {w})")).unwrap_or_default()
+}
+
+/// A file's text.
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    std::fs::read_to_string(path).map_err(|error| ReadError::Io {
+        path: path.to_path_buf(),
+        error,
+    })
+}
+
+/// A JSON file, with what it was expected to be for the error.
+pub fn read_json(
+    path: &Path,
+    expected: Option<&'static str>,
+) -> Result<serde_json::Value, ReadError> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|error| ReadError::Json {
+        path: path.to_path_buf(),
+        error,
+        expected,
+    })
+}
+
+/// A folder's entries.
+pub fn read_dir(dir: &Path) -> Result<std::fs::ReadDir, ReadError> {
+    std::fs::read_dir(dir).map_err(|error| ReadError::Io {
+        path: dir.to_path_buf(),
+        error,
+    })
+}
+
 /// What one source held, read without touching the model.
 pub struct Collection {
     pub source: Source,
@@ -168,7 +221,7 @@ pub enum Read {
 }
 
 /// Read one source.
-pub fn read(source: &Source) -> Result<Collection, String> {
+pub fn read(source: &Source) -> Result<Collection, ReadError> {
     let mut notes = Vec::new();
     let mut covered = BTreeSet::new();
     let (found, read) = match source {

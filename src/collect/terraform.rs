@@ -16,23 +16,19 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::Found;
+use super::ReadError;
 use crate::inventory::kinds::{
     Provider, ResourceSpec, ResourceType, StorageClass, StorageSpec, spanned,
 };
 use crate::model::planned::{ProposedChange, ProposedChanges};
 
-/// A JSON error at its file, line and column.
-fn json_error(path: &Path, e: &serde_json::Error) -> String {
-    format!("{}:{}:{}: {e}", path.display(), e.line(), e.column())
-}
-
 /// State files: `path` itself, or every `*.tfstate`/`*.json` under it (sorted).
-pub fn read_state(path: &Path) -> Result<State, String> {
+pub fn read_state(path: &Path) -> Result<State, ReadError> {
     let mut files = Vec::new();
     if path.is_dir() {
         let mut stack = vec![path.to_path_buf()];
         while let Some(d) = stack.pop() {
-            let rd = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+            let rd = super::source::read_dir(&d)?;
             for e in rd.flatten() {
                 let p = e.path();
                 let name = e.file_name().to_string_lossy().to_string();
@@ -52,8 +48,7 @@ pub fn read_state(path: &Path) -> Result<State, String> {
     }
     let mut state = State::default();
     for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let v: Value = serde_json::from_str(&text).map_err(|e| json_error(&f, &e))?;
+        let v: Value = super::source::read_json(&f, None)?;
         let version = v.get("version").and_then(Value::as_u64);
         // In a folder, a `.json` file that is not state (a plan, say) is listed, not read.
         let named_state = f.extension().is_some_and(|e| e == "tfstate") || f == path;
@@ -62,11 +57,11 @@ pub fn read_state(path: &Path) -> Result<State, String> {
             continue;
         }
         if version != Some(4) {
-            return Err(format!(
+            return Err(ReadError::Content(format!(
                 "{}:1:1: expected Terraform state format version 4 (`\"version\": 4`), found {}",
                 f.display(),
                 version.map_or("none".into(), |n| n.to_string())
-            ));
+            )));
         }
         let resources = v
             .get("resources")

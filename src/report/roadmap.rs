@@ -165,7 +165,7 @@ pub fn render_table(o: &Projection) -> String {
         let mut t = super::table(&["Severity", "Rule", "Node", "Finding"]);
         for f in &p.new_findings {
             t.add_row(vec![
-                f.severity.clone(),
+                f.severity.as_str().to_string(),
                 f.rule.clone(),
                 f.id.clone(),
                 f.message.clone(),
@@ -273,7 +273,7 @@ pub fn render_markdown(o: &Projection) -> String {
         for f in &p.new_findings {
             out.push_str(&format!(
                 "- {} `{}` on `{}`: {}\n",
-                f.severity,
+                f.severity.as_str(),
                 f.rule,
                 f.id,
                 md_cell(&f.message)

@@ -401,11 +401,10 @@ fn read_command(
 }
 
 /// Read an export folder.
-pub fn read_export(dir: &Path) -> Result<Export, String> {
+pub fn read_export(dir: &Path) -> Result<Export, crate::collect::ReadError> {
     let mut ex = Export::default();
-    let list = |d: &Path| -> Result<Vec<PathBuf>, String> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
-            .map_err(|e| format!("{}: {e}", d.display()))?
+    let list = |d: &Path| -> Result<Vec<PathBuf>, crate::collect::ReadError> {
+        let mut v: Vec<PathBuf> = crate::collect::source::read_dir(d)?
             .flatten()
             .map(|e| e.path())
             .filter(|p| {
@@ -447,10 +446,7 @@ pub fn read_export(dir: &Path) -> Result<Export, String> {
                     .file_stem()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                let text =
-                    std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-                let v: Value = serde_json::from_str(&text)
-                    .map_err(|e| format!("{}:{}:{}: {e}", f.display(), e.line(), e.column()))?;
+                let v: Value = crate::collect::source::read_json(&f, None)?;
                 // Cost Explorer results: a billing input, not resources.
                 if command == "ce-get-cost-and-usage" {
                     ex.files += 1;

@@ -220,18 +220,11 @@ fn rows(v: &Value) -> Option<&Vec<Value>> {
         .or_else(|| v.as_array())
 }
 
-fn read_json(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))
-}
-
 /// Read an export: a file, or a folder of them (with `metrics/`).
-pub fn read_export(path: &Path) -> Result<Export, String> {
+pub fn read_export(path: &Path) -> Result<Export, crate::collect::ReadError> {
     let mut ex = Export::default();
     let (files, metrics_dir): (Vec<PathBuf>, PathBuf) = if path.is_dir() {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
+        let mut v: Vec<PathBuf> = crate::collect::source::read_dir(path)?
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -250,16 +243,16 @@ pub fn read_export(path: &Path) -> Result<Export, String> {
     // Resource Graph output first: its rows carry properties `az resource list` lacks.
     let mut docs = Vec::new();
     for f in files {
-        let v = read_json(&f)?;
+        let v = crate::collect::source::read_json(&f, None)?;
         docs.push((v.is_array(), f, v));
     }
     docs.sort_by_key(|d| d.0);
     for (_, f, v) in docs {
         let Some(list) = rows(&v) else {
-            return Err(format!(
+            return Err(crate::collect::ReadError::Content(format!(
                 "{}: not Azure Resource Graph or `az resource list` output (expected `data` or a list)",
                 f.display()
-            ));
+            )));
         };
         ex.files += 1;
         for r in list {
@@ -317,15 +310,14 @@ pub fn read_export(path: &Path) -> Result<Export, String> {
     // Azure Monitor's CPU per VM.
     if metrics_dir.is_dir() {
         let mut cpu: HashMap<String, f64> = HashMap::new();
-        let mut list: Vec<PathBuf> = std::fs::read_dir(&metrics_dir)
-            .map_err(|e| format!("{}: {e}", metrics_dir.display()))?
+        let mut list: Vec<PathBuf> = crate::collect::source::read_dir(&metrics_dir)?
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
             .collect();
         list.sort();
         for m in list {
-            let v = read_json(&m)?;
+            let v = crate::collect::source::read_json(&m, None)?;
             for metric in v["value"].as_array().into_iter().flatten() {
                 let Some(id) = metric["id"].as_str() else {
                     continue;

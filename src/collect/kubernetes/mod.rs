@@ -124,21 +124,13 @@ fn pod_requests(spec: &Value, what: &str, parse: fn(&str) -> Option<u64>) -> Res
 }
 
 /// Read a cluster from a kubectl List (and its `.metrics.json` beside it, if any).
-pub fn read(path: &Path, name: &str) -> Result<Cluster, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: {e} (expected what `kubectl get … -o json` prints)",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
+pub fn read(path: &Path, name: &str) -> Result<Cluster, crate::collect::ReadError> {
+    let v = crate::collect::source::read_json(path, Some("what `kubectl get … -o json` prints"))?;
     let items = v["items"].as_array().ok_or_else(|| {
-        format!(
+        crate::collect::ReadError::Content(format!(
             "{}: not a Kubernetes List (expected an `items` list)",
             path.display()
-        )
+        ))
     })?;
     let mut c = Cluster {
         name: name.to_string(),
@@ -279,16 +271,7 @@ pub fn read(path: &Path, name: &str) -> Result<Cluster, String> {
     // metrics-server's usage, from the file beside it.
     let metrics = metrics_path(path);
     if metrics.exists() {
-        let text =
-            std::fs::read_to_string(&metrics).map_err(|e| format!("{}: {e}", metrics.display()))?;
-        let m: Value = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}:{}:{}: {e} (expected a PodMetricsList)",
-                metrics.display(),
-                e.line(),
-                e.column()
-            )
-        })?;
+        let m = crate::collect::source::read_json(&metrics, Some("a PodMetricsList"))?;
         apply_usage(&mut c, &m);
     }
     c.workloads

@@ -67,9 +67,9 @@ pub struct Baseline<'a> {
 }
 
 /// A policy finding in a phase's target state.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PhaseFinding {
-    pub severity: String,
+    pub severity: crate::assess::policy::Severity,
     pub rule: String,
     pub id: String,
     pub message: String,
@@ -288,16 +288,29 @@ pub fn run(
                     .into_iter()
                     .filter(|f| !base_findings.contains(&(f.rule.clone(), f.id.clone())))
                     .collect();
-                new.sort();
+                // By severity's name, then rule, node and message: the order reports have always shown.
+                new.sort_by(|a, b| {
+                    (a.severity.as_str(), &a.rule, &a.id, &a.message).cmp(&(
+                        b.severity.as_str(),
+                        &b.rule,
+                        &b.id,
+                        &b.message,
+                    ))
+                });
                 policy_warnings.extend(
                     new.iter()
-                        .filter(|f| matches!(f.severity.as_str(), "high" | "critical"))
+                        .filter(|f| f.severity >= crate::assess::policy::Severity::High)
                         .map(|f| Warning {
                             kind: "policy",
                             phase: phases[pi].name.clone(),
                             date: phases[pi].end,
                             subject: f.id.clone(),
-                            message: format!("breaks `{}` ({}): {}", f.rule, f.severity, f.message),
+                            message: format!(
+                                "breaks `{}` ({}): {}",
+                                f.rule,
+                                f.severity.as_str(),
+                                f.message
+                            ),
                         }),
                 );
                 phases[pi].new_findings = new;

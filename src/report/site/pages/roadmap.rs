@@ -215,7 +215,10 @@ fn roadmaps(all: &[Projection], currency: &str, f: &Fmt) -> (Vec<Value>, Vec<Tab
             for fd in &p.new_findings {
                 ft.rows.push(vec![
                     cell(p.name.clone()),
-                    classed(fd.severity.clone(), format!("sev-{}", fd.severity)),
+                    classed(
+                        fd.severity.as_str().to_string(),
+                        format!("sev-{}", fd.severity.as_str()),
+                    ),
                     cell(fd.rule.clone()),
                     cell(fd.id.clone()),
                     cell(fd.message.clone()),
