@@ -269,3 +269,44 @@ pub fn read(source: &Source) -> Result<Collection, ReadError> {
         read,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(yaml: &str) -> Result<Source, String> {
+        serde_saphyr::from_str::<Source>(yaml).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_entry_names_exactly_one_kind() {
+        assert_eq!(
+            parse("terraform: state").unwrap(),
+            Source::Terraform("state".into())
+        );
+        assert_eq!(
+            parse("kubernetes: exports/prod.json").unwrap(),
+            Source::Kubernetes {
+                path: "exports/prod.json".into(),
+                cluster: "prod".into()
+            }
+        );
+        assert!(
+            parse("terraform: a\naws: b")
+                .unwrap_err()
+                .contains("just one of")
+        );
+        assert!(
+            parse("cluster: x")
+                .unwrap_err()
+                .contains("`cluster` goes with `kubernetes` only")
+        );
+        assert!(
+            parse("aws: a\ncluster: x")
+                .unwrap_err()
+                .contains("`cluster` goes with")
+        );
+        assert!(parse("{}").unwrap_err().contains("a source names one of"));
+        assert!(parse("terraform: a\nfoo: b").is_err());
+    }
+}

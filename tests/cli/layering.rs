@@ -49,33 +49,58 @@ const RULES: &[(&str, &[&str])] = &[
     ("pipeline", &["cli", "commands"]),
 ];
 
-/// The crate modules a source text names: `crate::x` and `use crate::{x, …}`.
+/// The crate modules a source text names, with their lines: `crate::x`
+/// and `use crate::{x, y::z, …}`, a group spread over several lines too.
 fn named(text: &str) -> Vec<(usize, String)> {
+    // Comments out, line breaks kept so lines still count.
+    let code: String = text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let line_at = |at: usize| code[..at].matches('\n').count() + 1;
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            rest = &rest[at + "crate::".len()..];
-            if let Some(group) = rest.strip_prefix('{') {
-                // `crate::{a, b::c}` on one line (rustfmt keeps short groups on one).
-                let inner = group.split('}').next().unwrap_or("");
-                for part in inner.split(',') {
-                    let m: String = part
-                        .trim()
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !m.is_empty() {
-                        out.push((i + 1, m));
+    let mut from = 0;
+    while let Some(found) = code[from..].find("crate::") {
+        let start = from + found + "crate::".len();
+        from = start;
+        if code[start..].starts_with('{') {
+            // The group's top-level items, up to its matching brace.
+            let (mut depth, mut item_start) = (0usize, start + 1);
+            for (k, c) in code[start..].char_indices() {
+                let at = start + k;
+                match c {
+                    '{' => depth += 1,
+                    '}' | ',' if depth == 1 => {
+                        let m = ident(&code[item_start..at]);
+                        if !m.is_empty() {
+                            out.push((
+                                line_at(
+                                    item_start + code[item_start..at].len()
+                                        - code[item_start..at].trim_start().len(),
+                                ),
+                                m,
+                            ));
+                        }
+                        item_start = at + 1;
+                        if c == '}' {
+                            break;
+                        }
                     }
+                    '}' => depth -= 1,
+                    _ => {}
                 }
-            } else {
-                let m: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                out.push((i + 1, m));
+            }
+        } else {
+            let m = ident(&code[start..]);
+            if !m.is_empty() {
+                out.push((line_at(start), m));
             }
         }
     }
