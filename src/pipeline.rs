@@ -450,7 +450,7 @@ pub fn facts_of(
                 None => set.devices.get(&d.category).map(|f| f.lifetime_years),
             };
             if let Some(y) = years {
-                facts.lifetimes.insert(n.id.clone(), y);
+                facts.lifetimes.insert(n.id.to_string(), y);
             }
         }
     }

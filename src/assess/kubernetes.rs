@@ -304,7 +304,10 @@ pub fn footprints(
                     .edges_directed(g, petgraph::Direction::Outgoing)
                     .filter(|e| e.weight().label.as_deref() == Some("node-group"))
                     .count();
-                let spent = ledger?.by_resource.get(&model.node(g).id)?.effective;
+                let spent = ledger?
+                    .by_resource
+                    .get(model.node(g).id.as_str())?
+                    .effective;
                 Some(spent / Decimal::from(members.max(1)))
             });
             let by_rate = n
@@ -314,12 +317,14 @@ pub fn footprints(
                 .and_then(|r| Some(*r * Decimal::from_f64_retain(hours)?));
             NodeFootprint {
                 node: n.name.clone(),
-                resource,
+                resource: resource.map(String::from),
                 co2e_kg: co2e,
                 cpu_energy_share,
                 cost: own.or(group).or(by_rate).map(|c| c.round_dp(2)),
                 cpu_cost_share: cpu_cost_share(n.cpu_milli, n.memory_bytes),
-                owner: idx.and_then(|i| super::carbon::system_of(model, i)),
+                owner: idx
+                    .and_then(|i| super::carbon::system_of(model, i))
+                    .map(String::from),
             }
         })
         .collect()

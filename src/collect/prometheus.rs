@@ -347,7 +347,7 @@ pub fn apply(model: &mut Model, c: &Scrape, file: &Path) -> Applied {
                 .insert("prometheus/memory-utilisation".into(), format!("{m:.3}"));
         }
         out.matched
-            .push((h.instance.clone(), node.id.clone(), set.join(", ")));
+            .push((h.instance.clone(), node.id.to_string(), set.join(", ")));
     }
     out
 }

@@ -37,7 +37,7 @@ pub fn run(
         .filter_map(|i| {
             facts
                 .eol_of(i)
-                .map(|d| (model.node(i).id.clone(), d.to_string()))
+                .map(|d| (model.node(i).id.to_string(), d.to_string()))
         })
         .collect();
     bar.set_message("rendering the report");

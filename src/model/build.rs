@@ -233,7 +233,7 @@ pub fn build(inv: Inventory) -> (Model, Diagnostics) {
     let mut names_by_kind: HashMap<Kind, Vec<&str>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         let id = e.id();
-        if model.index.contains_key(&id) {
+        if model.index.contains_key(id.as_str()) {
             continue; // a duplicate, already reported by the loader
         }
         names_by_kind.entry(e.kind).or_default().push(e.name());
@@ -320,7 +320,7 @@ fn node_of(e: &Entity) -> Node {
         "inventory"
     };
     Node {
-        id: e.id(),
+        id: e.id().into(),
         kind: e.kind,
         name: e.name().to_string(),
         title: e.metadata.title.clone(),
@@ -347,7 +347,7 @@ fn add_integration_edges(model: &mut Model) {
             && let (Some(a), Some(b)) = (model.get(&s.from.value.id()), model.get(&s.to.value.id()))
             && a != b
         {
-            add.push((a, b, model.graph[idx].id.clone()));
+            add.push((a, b, model.graph[idx].id.to_string()));
         }
     }
     for (a, b, via) in add {
@@ -708,7 +708,7 @@ pub fn region_node(
     }
     let info = super::regions::lookup(provider.as_str(), region);
     model.add_node(Node {
-        id: id.clone(),
+        id: id.clone().into(),
         kind: Kind::Region,
         name: format!("{}:{}", provider.as_str(), region),
         title: Some(match info {

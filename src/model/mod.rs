@@ -11,6 +11,7 @@ pub mod billing;
 pub mod build;
 pub mod collected;
 pub mod endoflife;
+mod id;
 pub mod mapping;
 mod period;
 pub mod planned;
@@ -27,6 +28,7 @@ use crate::diagnostic::{Loc, Sources};
 use crate::inventory::{Kind, Spec};
 
 pub use build::build;
+pub use id::NodeId;
 pub use period::Period;
 
 /// The kinds of relation between nodes.
@@ -144,7 +146,7 @@ pub struct Provenance {
 
 #[derive(Clone, Debug)]
 pub struct Node {
-    pub id: String,
+    pub id: NodeId,
     pub kind: Kind,
     pub name: String,
     pub title: Option<String>,
@@ -162,13 +164,13 @@ pub struct Node {
 impl Node {
     /// A resource node with nothing but its spec (collected, planned, generated).
     pub fn resource(
-        id: String,
+        id: impl Into<NodeId>,
         name: String,
         spec: crate::inventory::kinds::ResourceSpec,
         source: &str,
     ) -> Node {
         Node {
-            id,
+            id: id.into(),
             kind: Kind::Resource,
             name,
             title: None,
@@ -210,7 +212,7 @@ pub struct Model {
     pub graph: Graph,
     /// Stable id → node; kept in step by [`Model::add_node`] and
     /// [`Model::remove`], the only ways nodes come and go.
-    index: HashMap<String, NodeIndex>,
+    index: HashMap<NodeId, NodeIndex>,
     pub sources: Sources,
 }
 
@@ -240,7 +242,7 @@ impl Model {
 
     /// Every node's stable id.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.index.keys().map(String::as_str)
+        self.index.keys().map(NodeId::as_str)
     }
 
     pub fn get(&self, id: &str) -> Option<NodeIndex> {

@@ -14,7 +14,7 @@ use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use super::{EdgeKind, Model};
+use super::{EdgeKind, Model, NodeId};
 use crate::inventory::Kind;
 
 /// The edges followed for dependency questions.
@@ -201,11 +201,11 @@ impl Model {
 /// What a node belongs to, as ids.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Rollup {
-    pub systems: BTreeSet<String>,
-    pub domains: BTreeSet<String>,
-    pub capabilities: BTreeSet<String>,
-    pub cost_centres: BTreeSet<String>,
-    pub owners: BTreeSet<String>,
+    pub systems: BTreeSet<NodeId>,
+    pub domains: BTreeSet<NodeId>,
+    pub capabilities: BTreeSet<NodeId>,
+    pub cost_centres: BTreeSet<NodeId>,
+    pub owners: BTreeSet<NodeId>,
 }
 
 #[cfg(test)]
@@ -243,7 +243,7 @@ mod tests {
         let id = |s: &str| m.get(s).unwrap();
         let names = |v: Vec<petgraph::stable_graph::NodeIndex>| {
             v.into_iter()
-                .map(|n| m.node(n).id.clone())
+                .map(|n| m.node(n).id.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(

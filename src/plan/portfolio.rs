@@ -122,12 +122,12 @@ pub fn assess(
                 .dependents(s, false)
                 .into_iter()
                 .filter(|d| model.node(*d).kind == Kind::System && live(model, *d))
-                .map(|d| model.node(d).id.clone())
+                .map(|d| model.node(d).id.to_string())
                 .collect();
             dependents.sort();
-            freed.insert(n.id.clone(), (spend_of(&n.id), co2_of(&n.id)));
+            freed.insert(n.id.to_string(), (spend_of(&n.id), co2_of(&n.id)));
             p.retire.push(Retire {
-                id: n.id.clone(),
+                id: n.id.to_string(),
                 title: title(s),
                 why,
                 spend: spend_of(&n.id),
@@ -137,7 +137,7 @@ pub fn assess(
         }
         if let Some(u) = spec.users.filter(|u| *u > 0) {
             p.per_user.push(PerUser {
-                id: n.id.clone(),
+                id: n.id.to_string(),
                 users: u,
                 spend_per_user: (spend_of(&n.id) / Decimal::from(u)).round_dp(2),
                 co2e_kg_per_user: co2_of(&n.id) / f64::from(u),
@@ -173,7 +173,7 @@ pub fn assess(
         let keep = active[0];
         let others: Vec<String> = active[1..]
             .iter()
-            .map(|s| model.node(*s).id.clone())
+            .map(|s| model.node(*s).id.to_string())
             .collect();
         let spend: Decimal = others.iter().map(|id| spend_of(id)).sum();
         let co2e: f64 = others.iter().map(|id| co2_of(id)).sum();
@@ -181,9 +181,9 @@ pub fn assess(
             freed.insert(id.clone(), (spend_of(id), co2_of(id)));
         }
         p.consolidate.push(Consolidate {
-            capability: model.node(c).id.clone(),
+            capability: model.node(c).id.to_string(),
             title: title(c),
-            keep: model.node(keep).id.clone(),
+            keep: model.node(keep).id.to_string(),
             retire: others,
             spend,
             co2e_kg: co2e,

@@ -90,7 +90,7 @@ pub fn take(
             .neighbours(i, Direction::Outgoing, &[EdgeKind::PartOf])
             .into_iter()
             .find(|d| model.node(*d).kind == Kind::Domain)
-            .map(|d| model.node(d).id.clone())
+            .map(|d| model.node(d).id.to_string())
     };
     let mut nodes: Vec<SnapNode> = model
         .graph
@@ -98,7 +98,7 @@ pub fn take(
         .map(|i| {
             let n = model.node(i);
             SnapNode {
-                id: n.id.clone(),
+                id: n.id.to_string(),
                 kind: n.kind.as_str().to_string(),
                 title: n.display_name().to_string(),
                 domain: (n.kind == Kind::System).then(|| domain_of(i)).flatten(),
@@ -111,15 +111,18 @@ pub fn take(
         .edge_references()
         .map(|e| {
             (
-                model.node(e.source()).id.clone(),
+                model.node(e.source()).id.to_string(),
                 e.weight().kind.as_str().to_string(),
-                model.node(e.target()).id.clone(),
+                model.node(e.target()).id.to_string(),
             )
         })
         .collect();
     edges.sort();
     let ledger = spend.and_then(|s| s.currencies.get(currency));
-    let carbon_by: BTreeMap<String, f64> = rollup::by_system(carbon).into_iter().collect();
+    let carbon_by: BTreeMap<String, f64> = rollup::by_system(carbon)
+        .into_iter()
+        .map(|(k, v)| (k.into(), v))
+        .collect();
     let t = rollup::totals(carbon, Basis::Location).co2e_kg;
     let mut f: Vec<SnapFinding> = findings
         .map(|o| {
@@ -127,7 +130,7 @@ pub fn take(
                 .iter()
                 .map(|x| SnapFinding {
                     rule: x.rule.clone(),
-                    id: x.id.clone(),
+                    id: x.id.to_string(),
                     severity: x.severity.as_str().to_string(),
                 })
                 .collect()
@@ -276,7 +279,7 @@ pub fn diff(a: &Snapshot, b: &Snapshot) -> Diff {
         .map(|n| (n.id.as_str(), n))
         .collect();
     let change = |n: &SnapNode, fields: Vec<String>| Change {
-        id: n.id.clone(),
+        id: n.id.to_string(),
         kind: n.kind.clone(),
         title: n.title.clone(),
         fields,

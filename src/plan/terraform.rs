@@ -78,7 +78,7 @@ pub fn rates(model: &Model, ledger: Option<&Ledger>, period: Period) -> HashMap<
         let Some(Spec::Resource(r)) = &n.spec else {
             continue;
         };
-        let (Some(t), Some(cost)) = (&r.instance_type, l.by_resource.get(&n.id)) else {
+        let (Some(t), Some(cost)) = (&r.instance_type, l.by_resource.get(n.id.as_str())) else {
             continue;
         };
         let hours = r.hours.as_ref().map_or(hours_in_period, |h| h.value)
@@ -122,7 +122,7 @@ fn monthly(
 ) -> Result<Range, NotEstimated> {
     let mut m = Model::default();
     m.add_node(Node::resource(
-        "resource:planned".into(),
+        "resource:planned",
         "planned".into(),
         spec.clone(),
         "plan",

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::inventory::kinds::{Criticality, Phase};
 use crate::inventory::{Kind, Spec};
-use crate::model::{EdgeKind, Model};
+use crate::model::{EdgeKind, Model, NodeId};
 
 #[derive(Debug, Default, Serialize)]
 pub struct Waves {
@@ -149,7 +149,7 @@ pub fn plan(
     max_per_wave: usize,
     dependents_first: bool,
     spend: &HashMap<String, Decimal>,
-    carbon: &HashMap<String, f64>,
+    carbon: &HashMap<NodeId, f64>,
 ) -> Waves {
     let max = max_per_wave.max(1);
     let pos: HashMap<NodeIndex, usize> =
@@ -170,7 +170,7 @@ pub fn plan(
             && i != j
         {
             // A consumer needs its provider: data flows from `from` to `to`.
-            links.push((j, i, model.node(it).id.clone()));
+            links.push((j, i, model.node(it).id.to_string()));
         }
     }
     let mut g: DiGraph<usize, ()> = DiGraph::new();
@@ -223,7 +223,7 @@ pub fn plan(
     for (gi, l) in layer.iter().enumerate() {
         by_layer.entry(*l).or_default().push(gi);
     }
-    let id = |i: usize| model.node(selected[i]).id.clone();
+    let id = |i: usize| model.node(selected[i]).id.to_string();
     let mut waves: Vec<Wave> = Vec::new();
     let mut wave_of = vec![0usize; selected.len()];
     for (_, mut groups) in by_layer {
@@ -250,7 +250,7 @@ pub fn plan(
             for m in &members {
                 wave_of[*m] = w.number;
                 w.spend += spend.get(&id(*m)).copied().unwrap_or_default();
-                w.co2e_kg += carbon.get(&id(*m)).copied().unwrap_or(0.0);
+                w.co2e_kg += carbon.get(id(*m).as_str()).copied().unwrap_or(0.0);
             }
             if ids.len() > 1 {
                 w.groups.push(ids.clone());

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::assess::carbon::rollup::{self, UNATTRIBUTED, breakdown};
 use crate::assess::carbon::{Basis, Category, Estimate, Range};
-use crate::model::Model;
 use crate::model::Period;
+use crate::model::{Model, NodeId};
 
 /// Breakdowns `--by` accepts.
 pub use crate::assess::carbon::rollup::By;
@@ -49,13 +49,13 @@ fn rounded(r: Range) -> Rounded {
 #[derive(Serialize)]
 struct ItemJson<'a> {
     id: &'a str,
-    system: &'a Option<String>,
+    system: &'a Option<NodeId>,
     category: Category,
     scope: crate::assess::carbon::Scope,
     method: &'a str,
     quality: crate::assess::carbon::Quality,
-    site: &'a Option<String>,
-    supplier: &'a Option<String>,
+    site: &'a Option<NodeId>,
+    supplier: &'a Option<NodeId>,
     energy_kwh: Rounded,
     operational_co2e_kg: Rounded,
     td_co2e_kg: Rounded,
@@ -213,8 +213,8 @@ pub fn to_csv(est: &Estimate, basis: Basis) -> Result<String, csv::Error> {
     for i in &est.items {
         let c = i.co2e(basis);
         w.write_record([
-            i.id.clone(),
-            i.system.clone().unwrap_or_default(),
+            i.id.to_string(),
+            i.system.as_deref().unwrap_or_default().to_string(),
             i.category.as_str().into(),
             i.scope.as_str().into(),
             i.method.into(),
@@ -222,8 +222,8 @@ pub fn to_csv(est: &Estimate, basis: Basis) -> Result<String, csv::Error> {
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
                 .unwrap_or_default(),
-            i.site.clone().unwrap_or_default(),
-            i.supplier.clone().unwrap_or_default(),
+            i.site.as_deref().unwrap_or_default().to_string(),
+            i.supplier.as_deref().unwrap_or_default().to_string(),
             round(i.energy_kwh.low).to_string(),
             round(i.energy_kwh.central).to_string(),
             round(i.energy_kwh.high).to_string(),

@@ -26,7 +26,7 @@ fn domain_links(model: &Model) -> (BTreeMap<String, usize>, BTreeMap<(String, St
             .neighbours(s, Direction::Outgoing, &[EdgeKind::PartOf])
             .into_iter()
             .find(|d| model.node(*d).kind == Kind::Domain)
-            .map(|d| model.node(d).id.clone())
+            .map(|d| model.node(d).id.to_string())
             .unwrap_or_else(|| "(no domain)".into())
     };
     let mut systems: BTreeMap<String, usize> = BTreeMap::new();

@@ -75,7 +75,7 @@ fn relations(model: &Model, idx: NodeIndex, dir: Direction) -> Vec<Value> {
             };
             (
                 e.weight().kind.as_str().to_string(),
-                model.node(other).id.clone(),
+                model.node(other).id.to_string(),
                 e.weight().label.clone(),
             )
         })

@@ -105,7 +105,7 @@ pub fn summarise<'a>(model: &Model, c: &'a crate::model::collected::Collected) -
             .is_some_and(|s| s.split(", ").any(|x| x == "terraform"));
         match (&r.external_id, found) {
             (None, _) => declared_without_id += 1,
-            (Some(_), false) => declared_not_in_state.push(n.id.clone()),
+            (Some(_), false) => declared_not_in_state.push(n.id.to_string()),
             (Some(_), true) => {}
         }
     }

@@ -62,7 +62,7 @@ pub fn summarise(model: &Model, name: &str) -> Summary {
             .neighbours(s, Direction::Outgoing, &[EdgeKind::PartOf])
             .into_iter()
             .find(|d| model.node(*d).kind == Kind::Domain)
-            .map(|d| model.node(d).id.clone())
+            .map(|d| model.node(d).id.to_string())
             .unwrap_or_else(|| NONE.into());
         *by_domain.entry(domain).or_default() += 1;
         let phase = spec.lifecycle.as_ref().map_or(NONE, |l| l.phase.as_str());

@@ -51,8 +51,8 @@ fn fleet(ctx: &Context<'_>, id: &str, f: &DeviceFleetSpec) -> Result<Item, Strin
         _ => (Category::EndUserDevices, "device-lifecycle"),
     };
     let mut item = Item::new(id, cat, Scope::Two, method, Quality::Modelled);
-    item.supplier = f.supplier.as_ref().map(|s| s.value.id());
-    item.site = f.site.as_ref().map(|s| s.value.id());
+    item.supplier = f.supplier.as_ref().map(|s| s.value.id().into());
+    item.site = f.site.as_ref().map(|s| s.value.id().into());
     let count = f64::from(f.count);
     let lifetime = match (&f.lifetime, factor) {
         (Some(l), _) => l.years(),

@@ -41,8 +41,8 @@ pub use factors::FactorSet;
 pub use range::Range;
 pub use rollup::by_system;
 
-use crate::model::Model;
 use crate::model::Period;
+use crate::model::{Model, NodeId};
 
 /// Which electricity emissions to show: grid average, or after contractual instruments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -112,14 +112,14 @@ pub enum Quality {
 /// One estimated thing.
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {
-    pub id: String,
-    pub system: Option<String>,
+    pub id: NodeId,
+    pub system: Option<NodeId>,
     pub category: Category,
     pub scope: Scope,
     pub method: &'static str,
     pub quality: Quality,
-    pub site: Option<String>,
-    pub supplier: Option<String>,
+    pub site: Option<NodeId>,
+    pub supplier: Option<NodeId>,
     /// IT plus facility energy (PUE applied).
     pub energy_kwh: Range,
     /// Grid electricity emissions, location-based.
@@ -146,7 +146,7 @@ impl Item {
         quality: Quality,
     ) -> Item {
         Item {
-            id: id.to_string(),
+            id: id.into(),
             system: None,
             category,
             scope,
@@ -234,7 +234,7 @@ pub struct Grid {
 /// Something in the estate that could not be estimated, and why.
 #[derive(Clone, Debug, Serialize)]
 pub struct NotEstimated {
-    pub id: String,
+    pub id: NodeId,
     pub reason: String,
 }
 
@@ -324,7 +324,7 @@ pub fn estimate(ctx: &Context<'_>) -> Estimate {
 
 /// The system a resource serves: the first found running on it, directly or
 /// through what runs on it (a VM on a host).
-pub fn system_of(model: &Model, idx: petgraph::stable_graph::NodeIndex) -> Option<String> {
+pub fn system_of(model: &Model, idx: petgraph::stable_graph::NodeIndex) -> Option<NodeId> {
     use petgraph::visit::EdgeRef;
     let runs_on = |n| {
         model

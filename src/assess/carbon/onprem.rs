@@ -101,7 +101,7 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
             }
             continue;
         }
-        let guests = vms.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        let guests = vms.get(id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         match physical(ctx, id, r) {
             Ok(mut item) => {
                 item.system = super::system_of(ctx.model, *idx).filter(|_| guests.is_empty());
@@ -201,7 +201,7 @@ fn physical(ctx: &Context<'_>, id: &str, r: &ResourceSpec) -> Result<Item, Strin
     } else {
         return Err("no power data: declare `measured_w`, `power: {idle_w, max_w}`, `cpu` (with memory and drives) or `rated_w`".into());
     };
-    item.site = place.site.map(|s| s.0.to_string());
+    item.site = place.site.map(|s| s.0.into());
     item.factors.extend(grid.factor_ids.iter().cloned());
     if let Some((site, spec)) = place.site
         && spec.pue.is_some()

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{Basis, Estimate, Item, Quality, Range};
 use crate::inventory::Kind;
-use crate::model::{EdgeKind, Model};
+use crate::model::{EdgeKind, Model, NodeId};
 
 /// What a breakdown groups by (`estate carbon --by`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -75,7 +75,7 @@ pub fn items_by_system(est: &Estimate) -> HashMap<&str, Vec<&Item>> {
 }
 
 /// Central location-based kgCO2e per system (items that serve no system are left out).
-pub fn by_system(est: &Estimate) -> HashMap<String, f64> {
+pub fn by_system(est: &Estimate) -> HashMap<NodeId, f64> {
     let mut m = HashMap::new();
     for it in &est.items {
         if let Some(s) = &it.system {
@@ -88,8 +88,8 @@ pub fn by_system(est: &Estimate) -> HashMap<String, f64> {
 /// Emissions and energy per node an item names: the item itself, its
 /// system, its site and its supplier (each counted once per item). What
 /// policy rules read as a node's carbon.
-pub fn by_node(est: &Estimate, basis: Basis) -> HashMap<String, Totals> {
-    let mut m: HashMap<String, Totals> = HashMap::new();
+pub fn by_node(est: &Estimate, basis: Basis) -> HashMap<NodeId, Totals> {
+    let mut m: HashMap<NodeId, Totals> = HashMap::new();
     for i in &est.items {
         let keys = [
             Some(&i.id),
@@ -97,7 +97,7 @@ pub fn by_node(est: &Estimate, basis: Basis) -> HashMap<String, Totals> {
             i.site.as_ref(),
             i.supplier.as_ref(),
         ];
-        let mut seen: Vec<&String> = Vec::with_capacity(4);
+        let mut seen: Vec<&NodeId> = Vec::with_capacity(4);
         for k in keys.into_iter().flatten() {
             if seen.contains(&k) {
                 continue;
@@ -193,7 +193,7 @@ fn shares_of(
                 .neighbours(i, petgraph::Direction::Outgoing, &[edge])
                 .into_iter()
                 .filter(|n| model.node(*n).kind == kind)
-                .map(|n| model.node(n).id.clone())
+                .map(|n| model.node(n).id.to_string())
                 .collect()
         })
         .unwrap_or_default();
@@ -221,8 +221,8 @@ mod tests {
 
     fn item(id: &str, system: Option<&str>, site: Option<&str>, kg: f64) -> Item {
         let mut i = Item::new(id, Category::Hosting, Scope::Two, "test", Quality::Modelled);
-        i.system = system.map(String::from);
-        i.site = site.map(String::from);
+        i.system = system.map(NodeId::from);
+        i.site = site.map(NodeId::from);
         i.operational_co2e_kg = Range::new(kg * 0.5, kg, kg * 2.0);
         i.energy_kwh = Range::exact(kg * 10.0);
         i

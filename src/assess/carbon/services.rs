@@ -21,7 +21,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::{Category, Context, Estimate, Item, NotEstimated, Quality, Range, Scope};
 use crate::inventory::kinds::{ContractSpec, Hosting, SupplierCategory};
 use crate::inventory::{Kind, Spec};
-use crate::model::EdgeKind;
+use crate::model::{EdgeKind, NodeId};
 
 fn category_name(c: SupplierCategory) -> &'static str {
     match c {
@@ -67,7 +67,7 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
         })
         .collect();
     // Suppliers with a figure of their own for the period's year.
-    let mut reported: BTreeMap<String, f64> = BTreeMap::new();
+    let mut reported: BTreeMap<NodeId, f64> = BTreeMap::new();
     for i in model.nodes_of(Kind::Supplier) {
         let node = model.node(i);
         if let Some(Spec::Supplier(s)) = &node.spec
@@ -83,7 +83,7 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
         let Some(Spec::Contract(c)) = &node.spec else {
             continue;
         };
-        let supplier_id = c.supplier.value.id();
+        let supplier_id = NodeId::from(c.supplier.value.id());
         let Some(si) = model.get(&supplier_id) else {
             continue;
         };
@@ -98,7 +98,7 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
             SupplierCategory::Hardware => {
                 Some("hardware supplier: device fleets carry the embodied emissions")
             }
-            _ if site_suppliers.contains(&supplier_id) => {
+            _ if site_suppliers.contains(supplier_id.as_str()) => {
                 Some("hosts a modelled site: its energy is counted on the site's equipment")
             }
             _ => None,
@@ -110,7 +110,7 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
             });
             continue;
         }
-        if reported.contains_key(&supplier_id) {
+        if reported.contains_key(supplier_id.as_str()) {
             continue; // replaced by the supplier's own figure below
         }
         let currency = c
@@ -145,13 +145,13 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
             });
             continue;
         };
-        let systems: Vec<String> = model
+        let systems: Vec<NodeId> = model
             .neighbours(ci, Direction::Incoming, &[EdgeKind::CoveredBy])
             .into_iter()
             .filter(|i| model.node(*i).kind == Kind::System)
             .map(|i| model.node(i).id.clone())
             .collect();
-        let shares: Vec<Option<String>> = if systems.is_empty() {
+        let shares: Vec<Option<NodeId>> = if systems.is_empty() {
             vec![None]
         } else {
             systems.into_iter().map(Some).collect()
@@ -171,7 +171,8 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
                     "{}#{}",
                     node.id,
                     system.as_deref().unwrap_or("unattributed")
-                );
+                )
+                .into();
             }
             item.system = system;
             item.supplier = Some(supplier_id.clone());

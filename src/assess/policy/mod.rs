@@ -322,7 +322,7 @@ fn evaluate(
     idx: Option<petgraph::stable_graph::NodeIndex>,
 ) -> Result<Option<Finding>, EvalError> {
     let id = || match idx {
-        Some(i) => facts.model.graph[i].id.clone(),
+        Some(i) => facts.model.graph[i].id.to_string(),
         None => "estate".to_string(),
     };
     let fail = |e: &pack::Expr, message: String| EvalError {

@@ -58,10 +58,10 @@ pub fn upcoming(model: &Model, today: NaiveDate, within: i64, currency: &str) ->
         let systems = model
             .neighbours(idx, Direction::Incoming, &[EdgeKind::CoveredBy])
             .into_iter()
-            .map(|n| model.node(n).id.clone())
+            .map(|n| model.node(n).id.to_string())
             .collect();
         v.push(Upcoming {
-            contract: node.id.clone(),
+            contract: node.id.to_string(),
             supplier: c.supplier.value.id(),
             end: end.to_string(),
             notice_by: notice_by.map(|d| d.to_string()),

@@ -86,17 +86,17 @@ impl<'a> Attributor<'a> {
             let mut names = vec![node.name.replace('-', " "), node.display_name().to_string()];
             names.extend(s.aliases.iter().cloned());
             for n in names {
-                suppliers.insert(normalise_supplier(&n), node.id.clone());
+                suppliers.insert(normalise_supplier(&n), node.id.to_string());
             }
             if s.category == SupplierCategory::Cloud {
                 let n =
                     normalise_supplier(node.display_name()) + " " + &node.name.to_ascii_uppercase();
                 if n.contains("AMAZON") || n.contains("AWS") {
-                    provider_suppliers.insert("aws", node.id.clone());
+                    provider_suppliers.insert("aws", node.id.to_string());
                 } else if n.contains("MICROSOFT") || n.contains("AZURE") {
-                    provider_suppliers.insert("azure", node.id.clone());
+                    provider_suppliers.insert("azure", node.id.to_string());
                 } else if n.contains("GOOGLE") || n.contains("GCP") {
-                    provider_suppliers.insert("gcp", node.id.clone());
+                    provider_suppliers.insert("gcp", node.id.to_string());
                 }
             }
         }
@@ -104,7 +104,7 @@ impl<'a> Attributor<'a> {
         for idx in model.nodes_of(Kind::CostCentre) {
             let node = model.node(idx);
             if let Some(Spec::CostCentre(c)) = &node.spec {
-                cost_centres.insert(c.code.to_ascii_uppercase(), node.id.clone());
+                cost_centres.insert(c.code.to_ascii_uppercase(), node.id.to_string());
             }
         }
         let mut systems = HashMap::new();
@@ -114,11 +114,11 @@ impl<'a> Attributor<'a> {
                     .neighbours(idx, Direction::Outgoing, &[e])
                     .into_iter()
                     .filter(|n| model.node(*n).kind == k)
-                    .map(|n| model.node(n).id.clone())
+                    .map(|n| model.node(n).id.to_string())
                     .collect()
             };
             systems.insert(
-                model.node(idx).id.clone(),
+                model.node(idx).id.to_string(),
                 SystemFacts {
                     domain: out(EdgeKind::PartOf, Kind::Domain).into_iter().next(),
                     capabilities: out(EdgeKind::Supports, Kind::Capability),
@@ -199,7 +199,7 @@ impl<'a> Attributor<'a> {
         // per-resource spend; attribution below still goes by id, then mapping rules.
         let resource = node
             .or_else(|| self.by_name.get(key.resource_name.as_str()))
-            .map(|i| self.model.graph[*i].id.clone());
+            .map(|i| self.model.graph[*i].id.to_string());
         let done = |systems: Vec<(String, f64)>, why: &str| Outcome {
             // Only an unallocated line is listed under it: no string per allocated line.
             unallocated_as: if systems.is_empty() {
@@ -297,7 +297,7 @@ impl<'a> Attributor<'a> {
                     .neighbours(i, Direction::Incoming, &[EdgeKind::SuppliedBy])
                     .into_iter()
                     .filter(|n| self.model.node(*n).kind == Kind::System)
-                    .map(|n| self.model.node(n).id.clone())
+                    .map(|n| self.model.node(n).id.to_string())
                     .collect()
             })
             .unwrap_or_default();
@@ -315,7 +315,7 @@ impl<'a> Attributor<'a> {
                         self.model
                             .neighbours(c, Direction::Incoming, &[EdgeKind::CoveredBy])
                             .into_iter()
-                            .map(|n| self.model.node(n).id.clone()),
+                            .map(|n| self.model.node(n).id.to_string()),
                     );
                 }
             }

@@ -467,7 +467,7 @@ pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Clust
         let node = &mut model.graph[idx];
         node.annotations
             .insert("kubernetes/node".into(), format!("{}/{}", c.name, n.name));
-        out.nodes.push((n.name.clone(), node.id.clone()));
+        out.nodes.push((n.name.clone(), node.id.to_string()));
     }
     out
 }

@@ -171,7 +171,7 @@ impl State<'_> {
                 None => {
                     let when = self
                         .gone
-                        .get(&id)
+                        .get(id.as_str())
                         .map(|d| d.to_string())
                         .unwrap_or_default();
                     self.warn(

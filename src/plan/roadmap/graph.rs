@@ -11,12 +11,12 @@ use petgraph::visit::EdgeRef;
 
 use super::state::State;
 use crate::inventory::Kind;
-use crate::model::{Edge, EdgeKind, Model};
+use crate::model::{Edge, EdgeKind, Model, NodeId};
 
 impl State<'_> {
     /// The systems a resource serves: those running on it (directly or
     /// through what runs on it) and those declaring a dependency on it.
-    pub(super) fn users(&self, r: NodeIndex) -> BTreeSet<String> {
+    pub(super) fn users(&self, r: NodeIndex) -> BTreeSet<NodeId> {
         let mut users = self.model.rollup(r).systems;
         for d in self
             .model
@@ -32,7 +32,7 @@ impl State<'_> {
     /// Resources only the given systems use: what they run on (and what that
     /// runs on) and the resources they depend on.
     pub(super) fn exclusive(&mut self, systems: &[NodeIndex]) -> Vec<NodeIndex> {
-        let ids: HashSet<String> = systems
+        let ids: HashSet<NodeId> = systems
             .iter()
             .map(|i| self.model.node(*i).id.clone())
             .collect();
@@ -67,7 +67,7 @@ impl State<'_> {
     }
 
     /// Resources some of the systems share with live systems outside them.
-    pub(super) fn shared(&self, systems: &[NodeIndex]) -> Vec<(String, Vec<String>)> {
+    pub(super) fn shared(&self, systems: &[NodeIndex]) -> Vec<(NodeId, Vec<NodeId>)> {
         let ids: HashSet<&str> = systems
             .iter()
             .map(|i| self.model.node(*i).id.as_str())
@@ -81,7 +81,7 @@ impl State<'_> {
                 if self.model.node(m).kind != Kind::Resource {
                     continue;
                 }
-                let others: Vec<String> = self
+                let others: Vec<NodeId> = self
                     .model
                     .rollup(m)
                     .systems

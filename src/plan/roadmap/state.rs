@@ -16,19 +16,19 @@ use crate::assess::carbon::{self, Basis, Range};
 use crate::assess::spend::{Allocation, Cost, Ledger};
 use crate::inventory::Spec;
 use crate::inventory::kinds::Action;
-use crate::model::Model;
 use crate::model::Period;
+use crate::model::{Model, NodeId};
 
 /// The estate part-way through a roadmap.
 pub(super) struct State<'a> {
     pub(super) base: &'a Baseline<'a>,
     pub(super) model: Model,
     /// Systems gone (retired or consolidated away) and when.
-    pub(super) gone: BTreeMap<String, NaiveDate>,
+    pub(super) gone: BTreeMap<NodeId, NaiveDate>,
     /// Systems whose old delivery a SaaS replaced: their charges stop.
     pub(super) replaced: BTreeSet<String>,
     /// Resources whose charges stop (removed, or migrated at a new run cost).
-    pub(super) stopped: BTreeSet<String>,
+    pub(super) stopped: BTreeSet<NodeId>,
     /// Rightsized resources: their charges scale by this.
     pub(super) scaled: BTreeMap<String, f64>,
     /// Run costs actions added: the systems they serve, annual cost.
@@ -126,7 +126,7 @@ impl<'a> State<'a> {
                     .cloned()
                     .or_else(|| {
                         let r = self.model.get(&a.resource)?;
-                        self.users(r).into_iter().next()
+                        self.users(r).into_iter().next().map(String::from)
                     })
                     .unwrap_or_else(|| a.system.clone())
             };
@@ -135,7 +135,7 @@ impl<'a> State<'a> {
             *l.allocations.entry(a.clone()).or_default() += now;
         }
         for (r, c) in l.by_resource.iter_mut() {
-            if self.stopped.contains(r) {
+            if self.stopped.contains(r.as_str()) {
                 *c = Cost::default();
             } else if let Some(k) = self.scaled.get(r) {
                 *c = scale(*c, *k);
@@ -171,11 +171,11 @@ impl<'a> State<'a> {
     /// resource's charge stops when the resource goes; any other charge when
     /// every system it was shared among has gone (shared with a live one, it stays).
     fn charge(&self, a: &Allocation, cost: Cost) -> Cost {
-        let ended = |s: &String| self.gone.contains_key(s) || self.replaced.contains(s);
+        let ended = |s: &String| self.gone.contains_key(s.as_str()) || self.replaced.contains(s);
         let stopped = if a.resource.is_empty() {
             a.sharers.iter().all(ended)
         } else {
-            self.stopped.contains(&a.resource)
+            self.stopped.contains(a.resource.as_str())
         };
         if stopped {
             return Cost::default();
@@ -221,8 +221,8 @@ impl<'a> State<'a> {
                     "spend-based",
                     carbon::Quality::SpendBased,
                 );
-                item.system = Some(s.clone());
-                item.supplier = Some(supplier.clone());
+                item.system = Some(s.as_str().into());
+                item.supplier = Some(supplier.as_str().into());
                 let kg = factor.kgco2e_per_gbp.scale(share);
                 item.operational_co2e_kg = kg;
                 item.operational_market_co2e_kg = kg;

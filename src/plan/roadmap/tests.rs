@@ -201,7 +201,7 @@ fn a_consolidation_keeps_the_survivors_dependencies_and_takes_on_the_others() {
             .model
             .neighbours(i, Direction::Outgoing, &[EdgeKind::DependsOn])
             .into_iter()
-            .map(|n| s.model.node(n).id.clone())
+            .map(|n| s.model.node(n).id.to_string())
             .collect();
         v.sort();
         v

@@ -22,7 +22,7 @@ pub(super) fn eol(f: &Facts, i: NodeIndex) -> Ret {
 pub(super) fn lifetime(f: &Facts, i: NodeIndex) -> Ret {
     Ret::Value(
         f.lifetimes
-            .get(&f.model.graph[i].id)
+            .get(f.model.graph[i].id.as_str())
             .copied()
             .map(Value::Float)
             .unwrap_or(Value::Null),

@@ -244,7 +244,7 @@ pub struct Facts {
     /// Ledger suppliers the inventory does not know that look like technology.
     pub shadow: Vec<crate::assess::spend::Shadow>,
     /// Node id → its footprint.
-    pub carbon: HashMap<String, Footprint>,
+    pub carbon: HashMap<crate::model::NodeId, Footprint>,
     /// `provider:region` → kgCO2e/kWh.
     pub grid: HashMap<String, f64>,
     /// `provider:jurisdiction` → the lowest-intensity region.

@@ -96,7 +96,7 @@ impl Function {
             }),
             Body::Id(body) => Box::new(move |ftx: &mut FunctionContext| {
                 let id = match node_arg(&f, ftx, name)? {
-                    Arg::Node(i) => f.model.graph[i].id.clone(),
+                    Arg::Node(i) => f.model.graph[i].id.to_string(),
                     Arg::Unknown(id) => id,
                 };
                 Ok(CowVal::Owned(body(&f, &id).try_into()?))

@@ -22,7 +22,7 @@ pub(super) fn apply(state: &mut State<'_>, a: &Action) -> String {
     let Some(into) = state.model.get(&into_id) else {
         let when = state
             .gone
-            .get(&into_id)
+            .get(into_id.as_str())
             .map(|d| d.to_string())
             .unwrap_or_default();
         state.warn(

@@ -189,7 +189,7 @@ pub(in crate::plan::roadmap) fn migrate(
     }
     let ids: Vec<String> = systems
         .iter()
-        .map(|s| state.model.node(*s).id.clone())
+        .map(|s| state.model.node(*s).id.to_string())
         .collect();
     match annual_cost {
         Some(c) => state.added.push((ids, c)),

@@ -29,7 +29,7 @@ pub(super) fn apply(state: &mut State<'_>, a: &Action) -> String {
     }
     let ids: Vec<String> = systems
         .iter()
-        .map(|s| state.model.node(*s).id.clone())
+        .map(|s| state.model.node(*s).id.to_string())
         .collect();
     // Contracts covering only these systems end with the old delivery.
     let mut ended = Vec::new();

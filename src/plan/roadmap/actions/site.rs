@@ -39,7 +39,7 @@ pub(super) fn apply(state: &mut State<'_>, a: &Action) -> String {
         let hosted = state
             .model
             .neighbours(idx, Direction::Incoming, &[EdgeKind::HostedIn]);
-        let mut stranded: BTreeSet<String> = BTreeSet::new();
+        let mut stranded: BTreeSet<crate::model::NodeId> = BTreeSet::new();
         let mut left = 0;
         for r in hosted {
             let kind = state.model.node(r).kind;

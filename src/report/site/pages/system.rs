@@ -215,7 +215,7 @@ fn technologies(sh: &Shared<'_>, s: NodeIndex, hosts: &[NodeIndex]) -> Table {
             Some(Spec::Technology(ts)) => (ts.product.clone(), ts.version.clone()),
             _ => (String::new(), String::new()),
         };
-        let eol = i.eol.get(&tn.id).cloned();
+        let eol = i.eol.get(tn.id.as_str()).cloned();
         let status = match &eol {
             Some(d) if d.as_str() < i.today.to_string().as_str() => {
                 classed("Past end of life", "sev-high".into())
