@@ -124,7 +124,9 @@ pub fn read_collected(
 }
 
 /// `--as-of` or today.
-pub fn as_of_date(text: Option<&str>) -> Result<chrono::NaiveDate, String> {
+pub fn as_of_date(
+    text: Option<&str>,
+) -> Result<chrono::NaiveDate, crate::inventory::scalar::ScalarError> {
     match text {
         Some(t) => crate::inventory::Date::parse(t).map(|d| d.0),
         None => Ok(chrono::Local::now().date_naive()),

@@ -152,7 +152,14 @@ fn mean(v: &[f64]) -> Option<f64> {
 }
 
 /// Ask the server; a query that fails is recorded and the others go on.
-pub fn collect(opts: &Options) -> Result<Scrape, String> {
+/// A scrape that cannot start: the period lies ahead.
+#[derive(Debug, thiserror::Error)]
+#[error("the period starts {start} — after now: nothing to ask Prometheus for")]
+pub struct FuturePeriod {
+    start: chrono::NaiveDate,
+}
+
+pub fn collect(opts: &Options) -> Result<Scrape, FuturePeriod> {
     let at = |d: chrono::NaiveDate, h, m, s| {
         d.and_hms_opt(h, m, s)
             .map_or(0, |d| d.and_utc().timestamp())
@@ -162,10 +169,9 @@ pub fn collect(opts: &Options) -> Result<Scrape, String> {
     let end = at(opts.period.1, 23, 59, 59).min(now);
     let start = at(opts.period.0, 0, 0, 0);
     if start >= end {
-        return Err(format!(
-            "the period starts {} — after now: nothing to ask Prometheus for",
-            opts.period.0
-        ));
+        return Err(FuturePeriod {
+            start: opts.period.0,
+        });
     }
     let span = (end - start) as u64;
     let step = opts

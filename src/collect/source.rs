@@ -55,10 +55,24 @@ pub enum Source {
     Prometheus(PathBuf),
 }
 
-impl TryFrom<SourceInput> for Source {
-    type Error = String;
+/// An estate.yaml source entry that names no source, or more than one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("`cluster` goes with `kubernetes` only")]
+    ClusterWithoutKubernetes,
+    #[error("a source names {KEYS}")]
+    NoKind,
+    #[error("a source names just {KEYS}; list each as its own `- …` entry")]
+    SeveralKinds,
+}
 
-    fn try_from(s: SourceInput) -> Result<Source, String> {
+const KEYS: &str =
+    "one of `terraform`, `aws`, `azure`, `kubernetes`, `prometheus`, `asset-register`, `rvtools`";
+
+impl TryFrom<SourceInput> for Source {
+    type Error = SourceError;
+
+    fn try_from(s: SourceInput) -> Result<Source, SourceError> {
         let cluster = s.cluster.clone();
         let mut kinds = Vec::new();
         if let Some(p) = s.terraform {
@@ -87,16 +101,13 @@ impl TryFrom<SourceInput> for Source {
         if let Some(p) = s.prometheus {
             kinds.push(Source::Prometheus(p));
         }
-        const KEYS: &str = "one of `terraform`, `aws`, `azure`, `kubernetes`, `prometheus`, `asset-register`, `rvtools`";
         if cluster.is_some() && !matches!(kinds.as_slice(), [Source::Kubernetes { .. }]) {
-            return Err("`cluster` goes with `kubernetes` only".into());
+            return Err(SourceError::ClusterWithoutKubernetes);
         }
         match kinds.len() {
             1 => Ok(kinds.remove(0)),
-            0 => Err(format!("a source names {KEYS}")),
-            _ => Err(format!(
-                "a source names just {KEYS}; list each as its own `- …` entry"
-            )),
+            0 => Err(SourceError::NoKind),
+            _ => Err(SourceError::SeveralKinds),
         }
     }
 }

@@ -41,8 +41,23 @@ pub fn run(
     }
 }
 
+/// A `--kinds` name that is no kind.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown kind `{name}`; kinds are {}", kind_names())]
+struct UnknownKind {
+    name: String,
+}
+
+fn kind_names() -> String {
+    let all = Kind::DECLARABLE
+        .iter()
+        .map(|k| k.prefix())
+        .chain(["region"]);
+    all.collect::<Vec<_>>().join(", ")
+}
+
 /// `--kinds` names (prefixes or kind names); the default set when none.
-fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
+fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, UnknownKind> {
     if names.is_empty() {
         return Ok(report::graph::default_kinds());
     }
@@ -52,15 +67,8 @@ fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
             let n = n.trim();
             Kind::from_prefix(&n.to_ascii_lowercase())
                 .or_else(|| Kind::from_name(n))
-                .ok_or_else(|| {
-                    let all = Kind::DECLARABLE
-                        .iter()
-                        .map(|k| k.prefix())
-                        .chain(["region"]);
-                    format!(
-                        "unknown kind `{n}`; kinds are {}",
-                        all.collect::<Vec<_>>().join(", ")
-                    )
+                .ok_or_else(|| UnknownKind {
+                    name: n.to_string(),
                 })
         })
         .collect()

@@ -157,6 +157,31 @@ pub struct Ref {
     pub name: String,
 }
 
+/// A scalar that does not read as what its field expects; the text says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScalarError {
+    #[error("expected a reference `kind:name` (such as `system:crm`), found `{0}`")]
+    NotARef(String),
+    #[error("unknown kind `{prefix}` in reference `{text}`{hint}")]
+    UnknownKind {
+        prefix: String,
+        text: String,
+        hint: String,
+    },
+    #[error(
+        "invalid name `{name}` in reference `{text}`: names use lower-case letters, digits and `-`"
+    )]
+    InvalidName { name: String, text: String },
+    #[error("expected a date as YYYY-MM-DD, found `{0}`")]
+    NotADate(String),
+    #[error("`{0}` is not a calendar date")]
+    NotACalendarDate(String),
+    #[error("expected an amount of money as a plain decimal number (such as 1234.50), found `{0}`")]
+    NotMoney(String),
+    #[error("expected a duration such as `90d`, `6m`, `4y` or `3 months`, found `{0}`")]
+    NotADuration(String),
+}
+
 impl Ref {
     pub fn new(kind: Kind, name: impl Into<String>) -> Ref {
         Ref {
@@ -170,11 +195,9 @@ impl Ref {
         self.to_string()
     }
 
-    pub fn parse(text: &str) -> Result<Ref, String> {
+    pub fn parse(text: &str) -> Result<Ref, ScalarError> {
         let Some((prefix, name)) = text.split_once(':') else {
-            return Err(format!(
-                "expected a reference `kind:name` (such as `system:crm`), found `{text}`"
-            ));
+            return Err(ScalarError::NotARef(text.into()));
         };
         let Some(kind) = Kind::from_prefix(prefix).filter(|k| *k != Kind::Region) else {
             let prefixes = Kind::DECLARABLE.iter().map(|k| k.prefix());
@@ -185,14 +208,17 @@ impl Ref {
                     Kind::DECLARABLE.map(|k| k.prefix()).join(", ")
                 ),
             };
-            return Err(format!(
-                "unknown kind `{prefix}` in reference `{text}`{hint}"
-            ));
+            return Err(ScalarError::UnknownKind {
+                prefix: prefix.into(),
+                text: text.into(),
+                hint,
+            });
         };
         if !valid_name(name) {
-            return Err(format!(
-                "invalid name `{name}` in reference `{text}`: names use lower-case letters, digits and `-`"
-            ));
+            return Err(ScalarError::InvalidName {
+                name: name.into(),
+                text: text.into(),
+            });
         }
         Ok(Ref::new(kind, name))
     }
@@ -214,14 +240,14 @@ impl Serialize for Ref {
 fn from_text<'de, D, T>(
     d: D,
     expecting: &'static str,
-    parse: fn(&str) -> Result<T, String>,
+    parse: fn(&str) -> Result<T, ScalarError>,
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
     struct TextVisitor<T> {
         expecting: &'static str,
-        parse: fn(&str) -> Result<T, String>,
+        parse: fn(&str) -> Result<T, ScalarError>,
     }
     impl<T> de::Visitor<'_> for TextVisitor<T> {
         type Value = T;
@@ -252,18 +278,18 @@ impl<'de> Deserialize<'de> for Ref {
 pub struct Date(pub chrono::NaiveDate);
 
 impl Date {
-    pub fn parse(text: &str) -> Result<Date, String> {
+    pub fn parse(text: &str) -> Result<Date, ScalarError> {
         let well_formed = text.len() == 10
             && text.bytes().enumerate().all(|(i, b)| match i {
                 4 | 7 => b == b'-',
                 _ => b.is_ascii_digit(),
             });
         if !well_formed {
-            return Err(format!("expected a date as YYYY-MM-DD, found `{text}`"));
+            return Err(ScalarError::NotADate(text.into()));
         }
         chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map(Date)
-            .map_err(|_| format!("`{text}` is not a calendar date"))
+            .map_err(|_| ScalarError::NotACalendarDate(text.into()))
     }
 }
 
@@ -290,7 +316,7 @@ impl<'de> Deserialize<'de> for Date {
 pub struct Money(pub Decimal);
 
 impl Money {
-    pub fn parse(text: &str) -> Result<Money, String> {
+    pub fn parse(text: &str) -> Result<Money, ScalarError> {
         let t = text.trim();
         let plain = !t.is_empty()
             && t.bytes()
@@ -298,9 +324,7 @@ impl Money {
                 .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && b == b'-'));
         match plain.then(|| t.parse::<Decimal>()) {
             Some(Ok(d)) => Ok(Money(d)),
-            _ => Err(format!(
-                "expected an amount of money as a plain decimal number (such as 1234.50), found `{text}`"
-            )),
+            _ => Err(ScalarError::NotMoney(text.into())),
         }
     }
 }
@@ -340,7 +364,7 @@ pub struct Duration {
 }
 
 impl Duration {
-    pub fn parse(text: &str) -> Result<Duration, String> {
+    pub fn parse(text: &str) -> Result<Duration, ScalarError> {
         let t = text.trim();
         let digits = t.bytes().take_while(u8::is_ascii_digit).count();
         let unit = match t[digits..].trim() {
@@ -352,9 +376,7 @@ impl Duration {
         };
         match (t[..digits].parse::<u32>(), unit) {
             (Ok(amount), Some(unit)) => Ok(Duration { amount, unit }),
-            _ => Err(format!(
-                "expected a duration such as `90d`, `6m`, `4y` or `3 months`, found `{text}`"
-            )),
+            _ => Err(ScalarError::NotADuration(text.into())),
         }
     }
 
@@ -451,16 +473,19 @@ mod tests {
         assert!(
             Ref::parse("gis")
                 .unwrap_err()
+                .to_string()
                 .contains("expected a reference `kind:name`")
         );
         assert!(
             Ref::parse("sytem:gis")
                 .unwrap_err()
+                .to_string()
                 .contains("did you mean `system:gis`?")
         );
         assert!(
             Ref::parse("system:GIS")
                 .unwrap_err()
+                .to_string()
                 .contains("invalid name `GIS`")
         );
         assert!(Ref::parse("region:aws:eu-west-2").is_err());
@@ -470,11 +495,11 @@ mod tests {
     fn dates_must_be_iso() {
         assert_eq!(Date::parse("2028-03-31").unwrap().to_string(), "2028-03-31");
         assert_eq!(
-            Date::parse("31/03/2028").unwrap_err(),
+            Date::parse("31/03/2028").unwrap_err().to_string(),
             "expected a date as YYYY-MM-DD, found `31/03/2028`"
         );
         assert_eq!(
-            Date::parse("2027-02-30").unwrap_err(),
+            Date::parse("2027-02-30").unwrap_err().to_string(),
             "`2027-02-30` is not a calendar date"
         );
     }

@@ -29,7 +29,7 @@ use crate::inventory::{Kind, Spec};
 
 pub use build::build;
 pub use id::NodeId;
-pub use period::Period;
+pub use period::{Period, PeriodError};
 
 /// The kinds of relation between nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -2,6 +2,18 @@
 //! ends included, parsed from `START..END`.
 
 use crate::inventory::Date;
+use crate::inventory::scalar::ScalarError;
+
+/// A period that does not read as `START..END`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("expected a period as START..END (dates YYYY-MM-DD), found `{0}`")]
+    NotAPeriod(String),
+    #[error(transparent)]
+    Date(#[from] ScalarError),
+    #[error("the period ends ({end}) before it starts ({start})")]
+    EndsBeforeStart { start: Date, end: Date },
+}
 
 /// A reporting period, both ends included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,17 +23,13 @@ pub struct Period {
 }
 
 impl Period {
-    pub fn parse(text: &str) -> Result<Period, String> {
+    pub fn parse(text: &str) -> Result<Period, PeriodError> {
         let Some((a, b)) = text.split_once("..") else {
-            return Err(format!(
-                "expected a period as START..END (dates YYYY-MM-DD), found `{text}`"
-            ));
+            return Err(PeriodError::NotAPeriod(text.into()));
         };
         let (start, end) = (Date::parse(a.trim())?, Date::parse(b.trim())?);
         if end < start {
-            return Err(format!(
-                "the period ends ({end}) before it starts ({start})"
-            ));
+            return Err(PeriodError::EndsBeforeStart { start, end });
         }
         Ok(Period { start, end })
     }
@@ -50,6 +58,7 @@ mod tests {
         assert!(
             Period::parse("2026-12-31..2026-01-01")
                 .unwrap_err()
+                .to_string()
                 .contains("before it starts")
         );
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();

@@ -171,33 +171,54 @@ pub fn write(snapshot: &Snapshot, dir: &Path) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
+/// A snapshot that cannot be read; each names the file and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot read `{0}`: {1}")]
+    Io(String, std::io::Error),
+    #[error("`{0}` is not a readable gzip file: {1}")]
+    Gzip(String, std::io::Error),
+    #[error("`{0}` is not UTF-8 JSON")]
+    NotUtf8(String),
+    #[error("{file}:{}:{}: {error}", error.line(), error.column())]
+    Json {
+        file: String,
+        error: serde_json::Error,
+    },
+    #[error("`{0}` is not an estate snapshot (no `schema` field)")]
+    NoSchema(String),
+    #[error("`{0}` has schema {1}; this estate reads schemas up to {SCHEMA}: upgrade estate")]
+    Newer(String, u64),
+    #[error("`{0}`: {1}")]
+    Shape(String, serde_json::Error),
+}
+
 /// Read a snapshot (gzip or plain JSON); errors name the file and what is wrong.
-pub fn read(path: &Path) -> Result<Snapshot, String> {
-    let raw = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
+    let file = || path.display().to_string();
+    let raw = std::fs::read(path).map_err(|e| SnapshotError::Io(file(), e))?;
     let text = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut s = String::new();
         flate2::read::GzDecoder::new(raw.as_slice())
             .read_to_string(&mut s)
-            .map_err(|e| format!("`{}` is not a readable gzip file: {e}", path.display()))?;
+            .map_err(|e| SnapshotError::Gzip(file(), e))?;
         s
     } else {
-        String::from_utf8(raw).map_err(|_| format!("`{}` is not UTF-8 JSON", path.display()))?
+        String::from_utf8(raw).map_err(|_| SnapshotError::NotUtf8(file()))?
     };
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?;
-    let schema = v.get("schema").and_then(|s| s.as_u64()).ok_or_else(|| {
-        format!(
-            "`{}` is not an estate snapshot (no `schema` field)",
-            path.display()
-        )
-    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|error| SnapshotError::Json {
+            file: file(),
+            error,
+        })?;
+    let schema = v
+        .get("schema")
+        .and_then(|s| s.as_u64())
+        .ok_or_else(|| SnapshotError::NoSchema(file()))?;
     if schema > u64::from(SCHEMA) {
-        return Err(format!(
-            "`{}` has schema {schema}; this estate reads schemas up to {SCHEMA}: upgrade estate",
-            path.display()
-        ));
+        return Err(SnapshotError::Newer(file(), schema));
     }
-    serde_json::from_value(v).map_err(|e| format!("`{}`: {e}", path.display()))
+    serde_json::from_value(v).map_err(|e| SnapshotError::Shape(file(), e))
 }
 
 /// The snapshots under `dir`, oldest first.
@@ -435,8 +456,13 @@ mod tests {
         assert_eq!(back.nodes, s.nodes);
         let newer = dir.path().join("newer.json");
         std::fs::write(&newer, r#"{"schema": 99}"#).unwrap();
-        assert!(read(&newer).unwrap_err().contains("upgrade"));
+        assert!(read(&newer).unwrap_err().to_string().contains("upgrade"));
         std::fs::write(&newer, "{ nope").unwrap();
-        assert!(read(&newer).unwrap_err().contains("newer.json:1:3"));
+        assert!(
+            read(&newer)
+                .unwrap_err()
+                .to_string()
+                .contains("newer.json:1:3")
+        );
     }
 }

@@ -7,8 +7,17 @@ use serde_json::{Value, json};
 
 use crate::model::Model;
 
+/// A node asked for by id or name that is not there, or not only one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindError {
+    #[error("no node `{text}`{hint}")]
+    NoNode { text: String, hint: String },
+    #[error("`{text}` names {} nodes: {}; give the id", ids.len(), ids.join(", "))]
+    Ambiguous { text: String, ids: Vec<String> },
+}
+
 /// Find a node by id, or by a name that only one node has.
-pub fn find(model: &Model, text: &str) -> Result<NodeIndex, String> {
+pub fn find(model: &Model, text: &str) -> Result<NodeIndex, FindError> {
     if let Some(i) = model.get(text) {
         return Ok(i);
     }
@@ -50,16 +59,15 @@ pub fn find(model: &Model, text: &str) -> Result<NodeIndex, String> {
                     }
                 })
                 .unwrap_or_default();
-            Err(format!("no node `{text}`{hint}"))
+            Err(FindError::NoNode {
+                text: text.into(),
+                hint,
+            })
         }
-        many => Err(format!(
-            "`{text}` names {} nodes: {}; give the id",
-            many.len(),
-            many.iter()
-                .map(|i| model.node(*i).id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        many => Err(FindError::Ambiguous {
+            text: text.into(),
+            ids: many.iter().map(|i| model.node(*i).id.to_string()).collect(),
+        }),
     }
 }
 

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::accumulate::{Key, Line, Tally};
 use super::lookup::{Attributor, Outcome};
 use super::suppliers::provider_of;
-use super::{Allocation, FileSummary, Ledger, Shadow, Spend, or_none};
+use super::{Allocation, FileSummary, Ledger, NONE, Shadow, Spend, or_none};
 use crate::model::Model;
 use crate::model::billing::Format;
 
@@ -140,12 +140,7 @@ fn book_unallocated(
     }
     *ledger
         .by_cost_centre
-        .entry(
-            outcome
-                .cost_centre
-                .clone()
-                .unwrap_or_else(|| "(none)".into()),
-        )
+        .entry(outcome.cost_centre.clone().unwrap_or_else(|| NONE.into()))
         .or_default() += line.cost;
     if let Some(why) = outcome.shadow {
         let s = shadow
@@ -197,14 +192,14 @@ fn share(
             .cost_centre
             .clone()
             .or_else(|| facts.cost_centre.clone())
-            .unwrap_or_else(|| "(none)".into());
+            .unwrap_or_else(|| NONE.into());
         *ledger.by_cost_centre.entry(cc).or_default() += share;
         *ledger
             .by_domain
-            .entry(facts.domain.clone().unwrap_or_else(|| "(none)".into()))
+            .entry(facts.domain.clone().unwrap_or_else(|| NONE.into()))
             .or_default() += share;
         let caps = if facts.capabilities.is_empty() {
-            vec!["(none)".to_string()]
+            vec![NONE.to_string()]
         } else {
             facts.capabilities.clone()
         };

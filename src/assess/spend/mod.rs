@@ -192,10 +192,15 @@ impl Spend {
     }
 }
 
+/// The key a breakdown (by cost centre, domain, capability, provider) books
+/// under when the charge has no value for it; shown as "none" in tables and
+/// reports, and kept as this key in JSON.
+pub const NONE: &str = "(none)";
+
 /// A breakdown's name for an empty value.
 fn or_none(s: &str) -> String {
     if s.is_empty() {
-        "(none)".into()
+        NONE.into()
     } else {
         s.to_string()
     }

@@ -62,7 +62,7 @@ impl<'a> Shared<'a> {
         if let Some(l) = ledger {
             for (id, c) in &l.by_domain {
                 spend_domain.push(Bar {
-                    label: if id == "(none)" {
+                    label: if id == crate::assess::spend::NONE {
                         "No domain".into()
                     } else {
                         title_of(model, id)

@@ -54,7 +54,9 @@ pub(super) fn today(ctx: &mut cel::Context<'static, 'static>, name: &'static str
 /// `shift('YYYY-MM-DD', '3m')`.
 pub(super) fn shift(ctx: &mut cel::Context<'static, 'static>, name: &'static str, _: &Arc<Facts>) {
     ctx.add_function(name, |d: Arc<String>, by: Arc<String>| -> R {
-        let err = |e: String| ExecutionError::function_error("shift", e);
+        let err = |e: crate::inventory::scalar::ScalarError| {
+            ExecutionError::function_error("shift", e.to_string())
+        };
         let date = crate::inventory::Date::parse(&d).map_err(err)?;
         let (back, text) = match by.strip_prefix('-') {
             Some(rest) => (true, rest),
