@@ -31,11 +31,15 @@ pub fn spend(
         // The same file by any path is one file; a path that does not resolve is reported when read.
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         if let Some((_, first)) = seen.iter().find(|(c, _)| *c == canonical) {
-            tally.warn(format!(
-                "`{}` is the same file as `{}`, given earlier: read once",
-                path.display(),
-                first.display()
-            ));
+            tally.warn(if *first == path {
+                format!("`{}` is given twice: read once", path.display())
+            } else {
+                format!(
+                    "`{}` is the same file as `{}`, given earlier: read once",
+                    path.display(),
+                    first.display()
+                )
+            });
             continue;
         }
         seen.push((canonical, path));
@@ -49,12 +53,10 @@ pub fn spend(
             Accumulator::merge,
         )?;
         let shown = read.path.clone();
-        tally
-            .add(read, acc)
-            .map_err(|reason| billing::Error::Sum {
-                path: shown,
-                reason,
-            })?;
+        tally.add(read, acc).map_err(|reason| billing::Error::Sum {
+            path: shown,
+            reason,
+        })?;
         file += 1;
     }
     Ok(tally.attribute(model))

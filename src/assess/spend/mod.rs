@@ -285,15 +285,29 @@ mod tests {
     #[test]
     fn sums_are_exact_or_refused() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
-        assert_eq!(exact_add(d("1.10"), d("0.0000000001")), Some(d("1.1000000001")));
+        assert_eq!(
+            exact_add(d("1.10"), d("0.0000000001")),
+            Some(d("1.1000000001"))
+        );
         assert_eq!(exact_add(d("-0.00"), d("0")), Some(Decimal::ZERO));
         // rust_decimal would round this sum (and lose the 1e-10); it is refused instead.
-        assert_eq!(exact_add(d("10000000000000000000"), d("0.0000000001")), None);
+        assert_eq!(
+            exact_add(d("10000000000000000000"), d("0.0000000001")),
+            None
+        );
         let big = d("50000000000000000000000000000");
-        assert_eq!(exact_add(big, big), None, "overflow is refused, not a panic");
+        assert_eq!(
+            exact_add(big, big),
+            None,
+            "overflow is refused, not a panic"
+        );
         assert_eq!(exact_add(big, -big), Some(Decimal::ZERO));
         assert_eq!(percent(d("1"), d("4")), d("25"));
-        assert_eq!(percent(big, d("0.5")), Decimal::ZERO, "overflow gives zero, not a panic");
+        assert_eq!(
+            percent(big, d("0.5")),
+            Decimal::ZERO,
+            "overflow gives zero, not a panic"
+        );
         assert_eq!(percent(big, big), d("100"));
     }
 }

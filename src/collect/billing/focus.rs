@@ -38,20 +38,63 @@ pub const REQUIRED: [&str; 4] = [
 
 /// FOCUS 1.0–1.2's column names (for recognising a FOCUS file).
 const FOCUS_COLUMNS: [&str; 57] = [
-    "AvailabilityZone", "BilledCost", "BillingAccountId", "BillingAccountName",
-    "BillingAccountType", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
-    "CapacityReservationId", "CapacityReservationStatus", "ChargeCategory", "ChargeClass",
-    "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart",
-    "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName",
-    "CommitmentDiscountQuantity", "CommitmentDiscountStatus", "CommitmentDiscountType",
-    "CommitmentDiscountUnit", "ConsumedQuantity", "ConsumedUnit", "ContractedCost",
-    "ContractedUnitPrice", "EffectiveCost", "InvoiceId", "InvoiceIssuerName", "ListCost",
-    "ListUnitPrice", "PricingCategory", "PricingCurrency", "PricingCurrencyContractedUnitPrice",
-    "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice", "PricingQuantity",
-    "PricingUnit", "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId",
-    "ResourceName", "ResourceType", "ServiceCategory", "ServiceName", "ServiceSubcategory",
-    "SkuId", "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName",
-    "SubAccountType", "Tags",
+    "AvailabilityZone",
+    "BilledCost",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingAccountType",
+    "BillingCurrency",
+    "BillingPeriodEnd",
+    "BillingPeriodStart",
+    "CapacityReservationId",
+    "CapacityReservationStatus",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeDescription",
+    "ChargeFrequency",
+    "ChargePeriodEnd",
+    "ChargePeriodStart",
+    "CommitmentDiscountCategory",
+    "CommitmentDiscountId",
+    "CommitmentDiscountName",
+    "CommitmentDiscountQuantity",
+    "CommitmentDiscountStatus",
+    "CommitmentDiscountType",
+    "CommitmentDiscountUnit",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "ContractedCost",
+    "ContractedUnitPrice",
+    "EffectiveCost",
+    "InvoiceId",
+    "InvoiceIssuerName",
+    "ListCost",
+    "ListUnitPrice",
+    "PricingCategory",
+    "PricingCurrency",
+    "PricingCurrencyContractedUnitPrice",
+    "PricingCurrencyEffectiveCost",
+    "PricingCurrencyListUnitPrice",
+    "PricingQuantity",
+    "PricingUnit",
+    "ProviderName",
+    "PublisherName",
+    "RegionId",
+    "RegionName",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "ServiceCategory",
+    "ServiceName",
+    "ServiceSubcategory",
+    "SkuId",
+    "SkuMeter",
+    "SkuPriceDetails",
+    "SkuPriceId",
+    "SubAccountId",
+    "SubAccountName",
+    "SubAccountType",
+    "Tags",
 ];
 
 /// Whether a header is FOCUS's: it has BilledCost or EffectiveCost, or at
@@ -86,6 +129,27 @@ pub fn missing(
             };
             (c, hint)
         })
+}
+
+/// A row's ChargePeriodStart as its day: `None` when empty (undated), an
+/// error saying FOCUS requires ISO 8601 when it is anything else.
+pub fn charge_day(start: &str) -> Result<Option<super::Day>, String> {
+    match start.trim() {
+        "" => Ok(None),
+        text => super::day(text).map(Some).ok_or_else(|| {
+            format!(
+                "ChargePeriodStart `{start}` is not a date as FOCUS requires it ({})",
+                super::ISO_8601
+            )
+        }),
+    }
+}
+
+/// A row's BillingCurrency, or the error that makes it a bad row.
+pub fn billing_currency(text: &str) -> Result<Currency, String> {
+    super::currency(text).ok_or_else(|| {
+        format!("BillingCurrency `{text}` is not an ISO 4217 code (three letters, e.g. GBP)")
+    })
 }
 
 /// The largest `x_RowCount` a pre-aggregated line may stand for.
@@ -448,30 +512,20 @@ fn rows<R: std::io::Read>(
         };
         let cur = match cols.fixed_currency {
             Some(c) => c,
-            None => match super::currency(get(cols.currency)) {
-                Some(c) => c,
-                None => {
-                    stats.bad.push(bad(format!(
-                        "BillingCurrency `{}` is not an ISO 4217 code (three letters, e.g. GBP)",
-                        get(cols.currency)
-                    )));
+            None => match billing_currency(get(cols.currency)) {
+                Ok(c) => c,
+                Err(reason) => {
+                    stats.bad.push(bad(reason));
                     continue;
                 }
             },
         };
-        let start = get(cols.start);
-        let day = match start.trim() {
-            "" => None,
-            text => match super::day(text) {
-                Some(d) => Some(d),
-                None => {
-                    stats.bad.push(bad(format!(
-                        "ChargePeriodStart `{start}` is not a date as FOCUS requires it ({})",
-                        super::ISO_8601
-                    )));
-                    continue;
-                }
-            },
+        let day = match charge_day(get(cols.start)) {
+            Ok(d) => d,
+            Err(reason) => {
+                stats.bad.push(bad(reason));
+                continue;
+            }
         };
         // A pre-aggregated line stands for `count` rows of the export.
         stats.rows = stats.rows.saturating_add(count.saturating_sub(1));

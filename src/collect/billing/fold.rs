@@ -107,9 +107,11 @@ pub fn fold<A: Send>(
                 })?
             }
         }
-        Format::Focus if is_parquet(path) => super::parquet::read(path, file, currency, &mut |c| {
-            visit(&mut acc, &mut refused, c)
-        })?,
+        Format::Focus if is_parquet(path) => {
+            super::parquet::read(path, file, currency, &mut |c| {
+                visit(&mut acc, &mut refused, c)
+            })?
+        }
         Format::Focus => focus::read(path, file, currency, &bar, |c| {
             visit(&mut acc, &mut refused, c)
         })?,

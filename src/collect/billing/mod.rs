@@ -43,7 +43,9 @@ pub enum Error {
     #[error("`{path}`: cannot read the header row: {error}")]
     Header { path: String, error: csv::Error },
     /// A CSV file read as FOCUS without one of the required columns.
-    #[error("`{path}`:1: not a FOCUS export: no `{missing}` column, which FOCUS requires{hint} (columns: {columns})")]
+    #[error(
+        "`{path}`:1: not a FOCUS export: no `{missing}` column, which FOCUS requires{hint} (columns: {columns})"
+    )]
     NotFocus {
         path: String,
         missing: &'static str,
@@ -56,7 +58,9 @@ pub enum Error {
     #[error("`{path}`: {what}, not a billing file: give the path of a CSV, Parquet or JSON file")]
     NotAFile { path: String, what: &'static str },
     /// A currency in estate.yaml that is not an ISO 4217 code.
-    #[error("`{path}`: currency `{text}` (from estate.yaml) is not an ISO 4217 code (three letters, e.g. GBP)")]
+    #[error(
+        "`{path}`: currency `{text}` (from estate.yaml) is not an ISO 4217 code (three letters, e.g. GBP)"
+    )]
     BadCurrency { path: String, text: String },
     /// Sums that would no longer be exact when a part of a file is added to the rest.
     #[error("`{path}`: {reason}")]

@@ -191,13 +191,10 @@ pub fn read(
         };
         let currency = match fixed_currency {
             Some(c) => c,
-            None => match super::currency(&get(2)) {
-                Some(c) => c,
-                None => {
-                    stats.bad.push(bad(format!(
-                        "BillingCurrency `{}` is not an ISO 4217 code (three letters, e.g. GBP)",
-                        get(2)
-                    )));
+            None => match super::focus::billing_currency(&get(2)) {
+                Ok(c) => c,
+                Err(reason) => {
+                    stats.bad.push(bad(reason));
                     continue;
                 }
             },
@@ -216,19 +213,12 @@ pub fn read(
                 continue;
             }
         };
-        let start = get(4);
-        let day = match start.trim() {
-            "" => None,
-            t => match super::day(t) {
-                Some(d) => Some(d),
-                None => {
-                    stats.bad.push(bad(format!(
-                        "ChargePeriodStart `{start}` is not a date as FOCUS requires it ({})",
-                        super::ISO_8601
-                    )));
-                    continue;
-                }
-            },
+        let day = match super::focus::charge_day(&get(4)) {
+            Ok(d) => d,
+            Err(reason) => {
+                stats.bad.push(bad(reason));
+                continue;
+            }
         };
         stats.rows = stats.rows.saturating_add(count.saturating_sub(1));
         let owned: Vec<String> = (0..16).map(get).collect();

@@ -42,10 +42,10 @@ pub fn day(text: &str) -> Option<Day> {
         return None;
     }
     let digits = |r: std::ops::Range<usize>| {
-        b[r.clone()].iter().all(u8::is_ascii_digit).then(|| {
-            b[r].iter()
-                .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
-        })
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
     };
     let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
         return None;
@@ -73,7 +73,11 @@ pub fn day(text: &str) -> Option<Day> {
     }
     // With an offset: the day in UTC.
     let normal = format!("{}T{}", &t[..10], &rest[1..]);
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%:z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%:z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(&normal, f) {
             return Some(Day::of(dt.naive_utc().date()));
         }
@@ -128,8 +132,17 @@ mod tests {
             assert_eq!(d(text).as_deref(), Some(want), "{text}");
         }
         for bad in [
-            "4/1/25", "04/01/2025", "2025-4-01", "2025-02-30", "20250401", "2025-04-01x",
-            "2025-04-01T25:00:00Z", "", "2025-04-0", "２０２５-04-01", "2025-04-01T",
+            "4/1/25",
+            "04/01/2025",
+            "2025-4-01",
+            "2025-02-30",
+            "20250401",
+            "2025-04-01x",
+            "2025-04-01T25:00:00Z",
+            "",
+            "2025-04-0",
+            "２０２５-04-01",
+            "2025-04-01T",
         ] {
             assert_eq!(d(bad), None, "{bad}");
         }
