@@ -275,6 +275,11 @@ pub fn assess(
                         s.bad_rows.len()
                     );
                 }
+                if !out.quiet {
+                    for line in crate::report::spend::aside(&s) {
+                        eprintln!("warning: {line}");
+                    }
+                }
                 Some(s)
             }
             Err(e) => {

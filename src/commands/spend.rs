@@ -81,6 +81,13 @@ fn show(ctx: &Ctx, settings: &Settings, model: &Model, args: Args) -> Result<u8>
             );
         }
     }
+    // The table says what is aside from the totals; every other output says it here.
+    let table = view.is_none() && matches!(format, DataFormat::Table);
+    if !table && !ctx.term.quiet {
+        for line in report::spend::aside(&result) {
+            eprintln!("warning: {line}");
+        }
+    }
     match view {
         None => {
             match format {

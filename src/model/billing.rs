@@ -78,4 +78,7 @@ pub struct FileRead {
     pub bytes: u64,
     /// Rows that could not be used.
     pub bad: Vec<BadRow>,
+    /// What was assumed while reading (a currency taken from estate.yaml,
+    /// say), each a sentence with its count: shown on stderr and in the JSON.
+    pub warnings: Vec<String>,
 }

@@ -3,6 +3,10 @@
 //! shows progress) straight into `assess::spend`'s accumulator, then the
 //! summed lines attributed to systems through the model. Rows stream from
 //! the file into the accumulator; no file is ever held whole.
+//!
+//! A file given twice (listed twice in estate.yaml, `--billing` twice, or
+//! the same file by two paths or through a link) is read once, with a
+//! warning: counting it twice would double its money.
 
 use std::path::PathBuf;
 
@@ -21,7 +25,24 @@ pub fn spend(
 ) -> Result<Spend, billing::Error> {
     let window = Window::new(period);
     let mut tally = Tally::default();
-    for (file, (input, path)) in inputs.iter().enumerate() {
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    let mut file = 0;
+    for (input, path) in inputs {
+        // The same file by any path is one file; a path that does not resolve is reported when read.
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if let Some((_, first)) = seen.iter().find(|(c, _)| *c == canonical) {
+            tally.warn(if *first == path {
+                format!("`{}` is given twice: read once", path.display())
+            } else {
+                format!(
+                    "`{}` is the same file as `{}`, given earlier: read once",
+                    path.display(),
+                    first.display()
+                )
+            });
+            continue;
+        }
+        seen.push((canonical, path));
         let (read, acc) = billing::fold(
             file,
             input,
@@ -31,7 +52,12 @@ pub fn spend(
             |acc, charge| acc.add(charge, &window),
             Accumulator::merge,
         )?;
-        tally.add(read, acc);
+        let shown = read.path.clone();
+        tally.add(read, acc).map_err(|reason| billing::Error::Sum {
+            path: shown,
+            reason,
+        })?;
+        file += 1;
     }
     Ok(tally.attribute(model))
 }

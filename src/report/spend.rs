@@ -34,6 +34,89 @@ impl Min2dp for String {
     }
 }
 
+/// Costs per currency as `GBP billed 1.00, USD billed 2.00`.
+fn by_currency_text(m: &BTreeMap<String, Cost>) -> String {
+    m.iter()
+        .map(|(c, v)| {
+            if v.billed == v.effective {
+                format!("{c} billed {}", money(v.billed))
+            } else {
+                format!(
+                    "{c} billed {} (effective {})",
+                    money(v.billed),
+                    money(v.effective)
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What every view of the reconciliation says beside it, one sentence each:
+/// rows dated outside the period (not counted) and undated rows (counted),
+/// with their totals; unreadable rows (not counted) with the sum of their
+/// amounts as written; and what was assumed reading each file.
+pub fn aside(spend: &Spend) -> Vec<String> {
+    let mut out = spend.warnings.clone();
+    for f in &spend.files {
+        if f.outside_period_rows > 0 {
+            out.push(format!(
+                "{}: {} row(s) dated outside the period, not counted: {}",
+                f.path,
+                f.outside_period_rows,
+                by_currency_text(&f.outside_period)
+            ));
+        }
+        if f.undated_rows > 0 {
+            out.push(format!(
+                "{}: {} row(s) with no date, counted in the period: {}",
+                f.path,
+                f.undated_rows,
+                by_currency_text(&f.undated)
+            ));
+        }
+        let bad: Vec<&crate::model::billing::BadRow> =
+            spend.bad_rows.iter().filter(|b| b.file == f.path).collect();
+        if !bad.is_empty() {
+            let amounts: Vec<Decimal> = bad
+                .iter()
+                .filter_map(|b| b.amount_text.as_deref()?.trim().parse::<Decimal>().ok())
+                .collect();
+            let mut sum = Decimal::ZERO;
+            let mut exact = true;
+            for a in &amounts {
+                match crate::assess::spend::exact_add(sum, *a) {
+                    Some(s) => sum = s,
+                    None => exact = false,
+                }
+            }
+            let unread = bad.len() - amounts.len();
+            out.push(format!(
+                "{}: {} unreadable row(s), not counted{}{}",
+                f.path,
+                bad.len(),
+                match (amounts.is_empty(), exact) {
+                    (true, _) => String::new(),
+                    (false, true) => format!(
+                        ": their amounts as written sum to {} (currency unchecked)",
+                        money(sum)
+                    ),
+                    (false, false) => ": their amounts as written are too large to sum".into(),
+                },
+                if unread > 0 && !amounts.is_empty() {
+                    format!("; {unread} with no readable amount")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        for w in &f.warnings {
+            out.push(format!("{}: {w}", f.path));
+        }
+    }
+    out
+}
+
 fn cost_json(c: Cost) -> Value {
     json!({ "billed": money(c.billed), "effective": money(c.effective) })
 }
@@ -82,16 +165,21 @@ pub fn converted(
         } else {
             rates.get(c).copied()
         };
-        match rate {
-            Some(r) => {
-                total += Cost {
-                    billed: l.total.billed * r,
-                    effective: l.total.effective * r,
-                };
+        let product = rate.and_then(|r| {
+            let converted = Cost {
+                billed: l.total.billed.checked_mul(r)?,
+                effective: l.total.effective.checked_mul(r)?,
+            };
+            Some((r, total.exact_add(converted)?))
+        });
+        match product {
+            Some((r, sum)) => {
+                total = sum;
                 if c != currency {
                     used.insert(c.clone(), r.to_string().into());
                 }
             }
+            // No rate, or a product too large to hold exactly: listed, never summed wrong.
             None => missing.push(c.clone()),
         }
     }
@@ -137,6 +225,7 @@ pub fn to_json(spend: &Spend, period: Period, currency: &str) -> Value {
             "unallocated_effective": money(unallocated.effective),
             "detailed_in_billing_export_billed": money(elsewhere.billed),
             "balanced": balanced,
+            "aside": aside(spend),
             "files": spend.files.iter().map(|f| json!({
                 "path": f.path,
                 "format": f.format,
@@ -144,6 +233,9 @@ pub fn to_json(spend: &Spend, period: Period, currency: &str) -> Value {
                 "bad_rows": f.bad_rows,
                 "outside_period_rows": f.outside_period_rows,
                 "outside_period": f.outside_period.iter().map(|(c, v)| (c.clone(), cost_json(*v))).collect::<serde_json::Map<_, _>>(),
+                "undated_rows": f.undated_rows,
+                "undated": f.undated.iter().map(|(c, v)| (c.clone(), cost_json(*v))).collect::<serde_json::Map<_, _>>(),
+                "warnings": f.warnings,
                 "by_currency": f.by_currency.iter().map(|(c, b)| (c.clone(), json!({
                     "rows": b.rows, "input": cost_json(b.input), "allocated": cost_json(b.allocated),
                     "unallocated": cost_json(b.unallocated), "detailed_in_billing_export": cost_json(b.detailed_elsewhere), "balanced": b.balanced,
@@ -169,6 +261,7 @@ pub fn to_json(spend: &Spend, period: Period, currency: &str) -> Value {
         "bad_rows".into(),
         json!({ "count": spend.bad_rows.len(), "rows": spend.bad_rows }),
     );
+    obj.insert("warnings".into(), json!(spend.warnings));
     j
 }
 
@@ -232,18 +325,18 @@ pub fn render_table(model: &Model, spend: &Spend, period: Period, by: By) -> Str
             ]);
         }
     }
-    out.push_str(&format!("{t}\n\n"));
+    out.push_str(&format!("{t}\n"));
+    for line in aside(spend) {
+        out.push_str(&format!("{line}\n"));
+    }
+    out.push('\n');
     for (currency, l) in &spend.currencies {
         let title = format!("{by:?} ({currency})");
         let mut t = super::table(&[&title, "Billed", "Effective", "Share"]);
         let mut entries: Vec<(&String, &Cost)> = breakdown(l, by).iter().collect();
         entries.sort_by(|a, b| b.1.billed.cmp(&a.1.billed).then(a.0.cmp(b.0)));
         for (k, c) in entries.iter().take(25) {
-            let share = if l.total.billed.is_zero() {
-                Decimal::ZERO
-            } else {
-                (c.billed * Decimal::from(100) / l.total.billed).round_dp(1)
-            };
+            let share = crate::assess::spend::percent(c.billed, l.total.billed).round_dp(1);
             t.add_row(vec![
                 label(model, k),
                 money(c.billed),

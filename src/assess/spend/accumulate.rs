@@ -5,11 +5,21 @@
 //! a file read in parallel; parts merge in any order to the same result):
 //! it keeps the file's input totals per currency apart, as the
 //! reconciliation's other side, sets aside rows dated outside the reporting
-//! [`Window`], and sums every other row into its line, keyed by file,
+//! [`Window`], counts undated rows (in the period, reported as undated),
+//! and sums every other row into its line, keyed by file,
 //! currency, category, provider, service, region, resource, account,
 //! supplier, cost centre and (ledgers) description. This runs for every
 //! billing row, so it allocates nothing for a row that repeats a known line.
 //! A [`Tally`] gathers the files' summaries and lines for `attribute`.
+//!
+//! Every sum stays exact. Each currency's sum of magnitudes (over every
+//! row, file and part) is kept with [`exact_add`](super::exact_add); a row
+//! that would take it past what a `Decimal` holds exactly is refused — the
+//! reader makes it a bad row at its line — and a part or file that would is
+//! an error naming the file. Any sum of those amounts, in any order and
+//! grouping (a line, a file's input, a system's share), is then bounded by
+//! that magnitude and so exact: allocated + unallocated always equals the
+//! input.
 
 use std::collections::BTreeMap;
 
@@ -66,6 +76,37 @@ pub struct Accumulator {
     inputs: Vec<(String, Balance)>,
     outside_rows: u64,
     outside: BTreeMap<String, Cost>,
+    undated_rows: u64,
+    undated: BTreeMap<String, Cost>,
+    /// Per currency, the sum of every row's magnitudes (see the module doc).
+    magnitude: Vec<(String, Cost)>,
+}
+
+/// Add `cost`'s magnitude to `currency`'s, exactly, or say why not.
+fn add_magnitude(
+    magnitudes: &mut Vec<(String, Cost)>,
+    currency: &str,
+    cost: Cost,
+) -> Result<(), String> {
+    let slot = match magnitudes.iter().position(|(k, _)| same(k, currency)) {
+        Some(p) => p,
+        None => {
+            magnitudes.push((currency.to_string(), Cost::default()));
+            magnitudes.len() - 1
+        }
+    };
+    let m = &mut magnitudes[slot].1;
+    match m.exact_add(cost.abs()) {
+        Some(sum) => {
+            *m = sum;
+            Ok(())
+        }
+        None => Err(format!(
+            "{currency} {} cannot be added exactly to the other {currency} amounts (their magnitudes sum to {}): the total would need more than the 28 significant digits Estate adds money in",
+            cost.billed,
+            m.billed.max(m.effective)
+        )),
+    }
 }
 
 impl Accumulator {
@@ -78,21 +119,30 @@ impl Accumulator {
             inputs: Vec::new(),
             outside_rows: 0,
             outside: BTreeMap::new(),
+            undated_rows: 0,
+            undated: BTreeMap::new(),
+            magnitude: Vec::new(),
         }
     }
 
     /// Add one charge dated inside the window (ISO dates compare as text);
-    /// a charge dated outside it is only counted as such.
-    pub fn add(&mut self, c: Charge<'_>, window: &Window) {
+    /// a charge dated outside it is only counted as such, an undated one is
+    /// added and counted as undated. Refused (the reader makes it a bad row)
+    /// when it cannot be summed exactly.
+    pub fn add(&mut self, c: Charge<'_>, window: &Window) -> Result<(), String> {
         let (start, end) = (window.start.as_str(), window.end.as_str());
         let cost = Cost {
             billed: c.billed,
             effective: c.effective,
         };
-        if !c.date.is_empty() && (before(c.date, start) || before(end, c.date)) {
-            self.outside_rows += c.rows;
+        add_magnitude(&mut self.magnitude, c.currency, cost)?;
+        if c.date.is_empty() {
+            self.undated_rows = self.undated_rows.saturating_add(c.rows);
+            *self.undated.entry(c.currency.to_string()).or_default() += cost;
+        } else if before(c.date, start) || before(end, c.date) {
+            self.outside_rows = self.outside_rows.saturating_add(c.rows);
             *self.outside.entry(c.currency.to_string()).or_default() += cost;
-            return;
+            return Ok(());
         }
         let slot = match self.inputs.iter().position(|(k, _)| same(k, c.currency)) {
             Some(p) => p,
@@ -103,7 +153,7 @@ impl Accumulator {
             }
         };
         let b = &mut self.inputs[slot].1;
-        b.rows += c.rows;
+        b.rows = b.rows.saturating_add(c.rows);
         b.input += cost;
         let description = if self.format == Format::Ledger {
             c.description
@@ -141,24 +191,34 @@ impl Accumulator {
             attrs.0.offer(c.date, c.resource_name);
             attrs.1.offer(c.date, c.tags);
         }
+        Ok(())
     }
 
-    /// Add what another reader of the same file summed.
-    pub fn merge(&mut self, other: Accumulator) {
+    /// Add what another reader of the same file summed; refused when the
+    /// sums together could not stay exact (see the module doc).
+    pub fn merge(&mut self, other: Accumulator) -> Result<(), String> {
+        for (currency, m) in &other.magnitude {
+            add_magnitude(&mut self.magnitude, currency, *m)?;
+        }
         for (currency, b) in other.inputs {
             match self.inputs.iter_mut().find(|(k, _)| *k == currency) {
                 Some((_, mine)) => {
-                    mine.rows += b.rows;
+                    mine.rows = mine.rows.saturating_add(b.rows);
                     mine.input += b.input;
                 }
                 None => self.inputs.push((currency, b)),
             }
         }
-        self.outside_rows += other.outside_rows;
+        self.outside_rows = self.outside_rows.saturating_add(other.outside_rows);
         for (c, v) in other.outside {
             *self.outside.entry(c).or_default() += v;
         }
+        self.undated_rows = self.undated_rows.saturating_add(other.undated_rows);
+        for (c, v) in other.undated {
+            *self.undated.entry(c).or_default() += v;
+        }
         self.lines.merge(other.lines);
+        Ok(())
     }
 }
 
@@ -241,7 +301,7 @@ impl Lines {
         };
         let line = &mut self.lines[slot].1;
         line.cost += cost;
-        line.rows += rows;
+        line.rows = line.rows.saturating_add(rows);
         slot
     }
 
@@ -252,7 +312,7 @@ impl Lines {
                 Some(&slot) => {
                     let mine = &mut self.lines[slot].1;
                     mine.cost += line.cost;
-                    mine.rows += line.rows;
+                    mine.rows = mine.rows.saturating_add(line.rows);
                     let a = &mut self.attributes[slot];
                     a.0.offer(&attrs.0.date, &attrs.0.value);
                     a.1.offer(&attrs.1.date, &attrs.1.value);
@@ -308,15 +368,29 @@ impl Lines {
 /// distinct lines of all the files together: what attribution starts from.
 #[derive(Default)]
 pub struct Tally {
+    pub(super) warnings: Vec<String>,
     pub(super) files: Vec<FileSummary>,
     pub(super) bad_rows: Vec<BadRow>,
     pub(super) lines: Lines,
+    /// Per currency, the magnitudes of every file's rows (see the module doc).
+    magnitude: Vec<(String, Cost)>,
 }
 
 impl Tally {
-    /// Add one input file: what reading it gave and what its charges summed to.
-    /// Files are added in input order (a charge's `file` is its index here).
-    pub fn add(&mut self, read: FileRead, acc: Accumulator) {
+    /// A warning about the inputs as a whole.
+    pub fn warn(&mut self, warning: String) {
+        self.warnings.push(warning);
+    }
+
+    /// Add one input file: what reading it gave and what its charges summed
+    /// to. Files are added in input order (a charge's `file` is its index
+    /// here). Refused, naming the file, when its amounts and the other
+    /// files' together could not be summed exactly.
+    pub fn add(&mut self, read: FileRead, acc: Accumulator) -> Result<(), String> {
+        for (currency, m) in &acc.magnitude {
+            add_magnitude(&mut self.magnitude, currency, *m)
+                .map_err(|why| format!("with the files before it, {why}"))?;
+        }
         self.files.push(FileSummary {
             path: read.path,
             format: read.format,
@@ -325,10 +399,14 @@ impl Tally {
             bytes: read.bytes,
             outside_period_rows: acc.outside_rows,
             outside_period: acc.outside,
+            undated_rows: acc.undated_rows,
+            undated: acc.undated,
             by_currency: acc.inputs.into_iter().collect(),
+            warnings: read.warnings,
         });
         self.lines.merge(acc.lines);
         self.bad_rows.extend(read.bad);
+        Ok(())
     }
 }
 

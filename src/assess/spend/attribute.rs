@@ -22,6 +22,7 @@ impl Tally {
     /// Attribute every line to systems through `model` and reconcile.
     pub fn attribute(self, model: &Model) -> Spend {
         let mut spend = Spend {
+            warnings: self.warnings,
             files: self.files,
             bad_rows: self.bad_rows,
             ..Spend::default()

@@ -174,14 +174,8 @@ pub fn concentration(ledger: &Ledger) -> Vec<Concentration> {
     let mut running = Decimal::ZERO;
     v.into_iter()
         .map(|(s, d)| {
-            running += d;
-            let pct = |x: Decimal| {
-                if total.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    (x * Decimal::from(100) / total).round_dp(2)
-                }
-            };
+            running = super::exact_add(running, d).unwrap_or(running);
+            let pct = |x: Decimal| super::percent(x, total).round_dp(2);
             Concentration {
                 supplier: s.clone(),
                 spend: d,

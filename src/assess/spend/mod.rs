@@ -58,9 +58,48 @@ impl std::ops::AddAssign for Cost {
     }
 }
 
+/// `a + b` when it is exact, else `None`. rust_decimal rounds a sum that
+/// needs more than its 96-bit mantissa at the larger scale (1e19 plus an
+/// amount with 10 decimal places) and panics when it overflows; money sums
+/// must do neither, so the sum is done here in `i128` and refused unless it
+/// fits.
+pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale().max(b.scale());
+    let up = |d: Decimal| {
+        10i128
+            .checked_pow(scale - d.scale())
+            .and_then(|p| d.mantissa().checked_mul(p))
+    };
+    let sum = up(a)?.checked_add(up(b)?)?;
+    Decimal::try_from_i128_with_scale(sum, scale).ok()
+}
+
+/// `part` as a percentage of `whole`, without overflow (zero when `whole` is).
+pub fn percent(part: Decimal, whole: Decimal) -> Decimal {
+    let hundred = Decimal::ONE_HUNDRED;
+    part.checked_mul(hundred)
+        .and_then(|p| p.checked_div(whole))
+        .or_else(|| part.checked_div(whole).and_then(|r| r.checked_mul(hundred)))
+        .unwrap_or_default()
+}
+
 impl Cost {
-    /// Split into `n` shares that add up exactly: each share is truncated to
-    /// the amount's own decimal places (at least 2); the remainder goes to the first.
+    /// Both amounts' magnitudes.
+    pub fn abs(self) -> Cost {
+        Cost {
+            billed: self.billed.abs(),
+            effective: self.effective.abs(),
+        }
+    }
+
+    /// `self + o`, exactly, or `None` (see [`exact_add`]).
+    pub fn exact_add(self, o: Cost) -> Option<Cost> {
+        Some(Cost {
+            billed: exact_add(self.billed, o.billed)?,
+            effective: exact_add(self.effective, o.effective)?,
+        })
+    }
+
     /// Split into `n` equal shares that add up exactly.
     pub fn split(self, n: usize) -> Vec<Cost> {
         self.split_weighted(&vec![1.0; n.max(1)])
@@ -120,7 +159,12 @@ pub struct FileSummary {
     /// Rows dated outside the period: read, not counted, reported here.
     pub outside_period_rows: u64,
     pub outside_period: BTreeMap<String, Cost>,
+    /// Rows with no date: counted in the period (nothing says otherwise), reported here.
+    pub undated_rows: u64,
+    pub undated: BTreeMap<String, Cost>,
     pub by_currency: BTreeMap<String, Balance>,
+    /// What was assumed while reading the file (see `FileRead::warnings`).
+    pub warnings: Vec<String>,
 }
 
 /// A technology supplier on the ledger that the inventory does not know.
@@ -178,6 +222,8 @@ pub struct Allocation {
 
 #[derive(Debug, Default, Serialize)]
 pub struct Spend {
+    /// About the inputs as a whole (a file listed twice, read once).
+    pub warnings: Vec<String>,
     pub files: Vec<FileSummary>,
     pub bad_rows: Vec<BadRow>,
     pub currencies: BTreeMap<String, Ledger>,
@@ -239,5 +285,34 @@ mod tests {
             c.effective
         );
         assert_eq!(parts[1].billed, "39.60".parse::<Decimal>().unwrap());
+    }
+
+    #[test]
+    fn sums_are_exact_or_refused() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            exact_add(d("1.10"), d("0.0000000001")),
+            Some(d("1.1000000001"))
+        );
+        assert_eq!(exact_add(d("-0.00"), d("0")), Some(Decimal::ZERO));
+        // rust_decimal would round this sum (and lose the 1e-10); it is refused instead.
+        assert_eq!(
+            exact_add(d("10000000000000000000"), d("0.0000000001")),
+            None
+        );
+        let big = d("50000000000000000000000000000");
+        assert_eq!(
+            exact_add(big, big),
+            None,
+            "overflow is refused, not a panic"
+        );
+        assert_eq!(exact_add(big, -big), Some(Decimal::ZERO));
+        assert_eq!(percent(d("1"), d("4")), d("25"));
+        assert_eq!(
+            percent(big, d("0.5")),
+            Decimal::ZERO,
+            "overflow gives zero, not a panic"
+        );
+        assert_eq!(percent(big, big), d("100"));
     }
 }

@@ -7,16 +7,21 @@
 //! period from its `Total`. The billed cost is `UnblendedCost` (else
 //! `NetUnblendedCost`, `BlendedCost`), the effective cost `AmortizedCost`
 //! (else `NetAmortizedCost`, else the billed cost); amounts are parsed from
-//! their text into `Decimal`.
+//! their text into `Decimal` (a number written unquoted is read as the
+//! decimal text written, never through a float). The period's `Start` must
+//! be an ISO 8601 date and the `Unit` an ISO 4217 currency code, else the
+//! group is a bad row at its line.
 //!
 //! FOCUS exports stay the primary path: when a run also has a FOCUS export
 //! for AWS, these lines are the same money and the spend engine counts them
 //! as detailed elsewhere, not twice.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::focus::Stats;
 use super::{BadRow, Charge, Error};
@@ -25,80 +30,127 @@ use super::{BadRow, Charge, Error};
 const BILLED: [&str; 3] = ["UnblendedCost", "NetUnblendedCost", "BlendedCost"];
 const EFFECTIVE: [&str; 2] = ["AmortizedCost", "NetAmortizedCost"];
 
-fn metric<'a>(metrics: &'a Value, names: &[&str]) -> Option<(&'a str, &'a str)> {
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Results<'a> {
+    #[serde(default)]
+    group_definitions: Vec<GroupDefinition>,
+    #[serde(borrow)]
+    results_by_time: Option<Vec<Period<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GroupDefinition {
+    #[serde(default, rename = "Type")]
+    kind: String,
+    #[serde(default)]
+    key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Period<'a> {
+    #[serde(borrow)]
+    time_period: Option<TimePeriod<'a>>,
+    #[serde(borrow, default)]
+    total: BTreeMap<String, Metric<'a>>,
+    #[serde(borrow, default)]
+    groups: Vec<Group<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TimePeriod<'a> {
+    #[serde(borrow)]
+    start: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Group<'a> {
+    #[serde(borrow, default)]
+    keys: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    metrics: BTreeMap<String, Metric<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Metric<'a> {
+    #[serde(borrow)]
+    amount: Option<&'a RawValue>,
+    #[serde(default)]
+    unit: String,
+}
+
+/// The first of `names` among `metrics`: its amount (raw) and unit.
+fn metric<'m, 'a>(
+    metrics: &'m BTreeMap<String, Metric<'a>>,
+    names: &[&str],
+) -> Option<(&'a RawValue, &'m str)> {
     names.iter().find_map(|n| {
         let m = metrics.get(*n)?;
-        Some((m.get("Amount")?.as_str()?, m.get("Unit")?.as_str()?))
+        Some((m.amount?, m.unit.as_str()))
     })
 }
 
 /// Read one Cost Explorer result file; `visit` gets each charge.
 pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let (text, v) = super::read_json(path, &shown)?;
-    let periods = v
-        .get("ResultsByTime")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Error::NotCostExplorer {
-            path: shown.clone(),
-        })?;
+    let text = super::read_json_text(path, &shown)?;
+    let v: Results<'_> = super::parse_json(&text, &shown)?;
+    let periods = v.results_by_time.ok_or_else(|| Error::NotCostExplorer {
+        path: shown.clone(),
+    })?;
     let dims: Vec<String> = v
-        .get("GroupDefinitions")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|g| {
-                    let kind = g.get("Type").and_then(Value::as_str).unwrap_or("");
-                    let key = g.get("Key").and_then(Value::as_str).unwrap_or("");
-                    if kind == "DIMENSION" {
-                        key.to_string()
-                    } else {
-                        format!("{kind}:{key}")
-                    }
-                })
-                .collect()
+        .group_definitions
+        .iter()
+        .map(|g| {
+            if g.kind == "DIMENSION" {
+                g.key.clone()
+            } else {
+                format!("{}:{}", g.kind, g.key)
+            }
         })
-        .unwrap_or_default();
-    // Each group's line in the file, for messages: the n-th `"Keys"`.
-    let mut key_lines = memchr::memmem::find_iter(text.as_bytes(), b"\"Keys\"")
-        .map(|at| 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() as u64);
+        .collect();
+    let mut lines = super::JsonLines::new(&text);
     let mut stats = Stats {
         bytes: text.len() as u64,
         ..Stats::default()
     };
-    for p in periods {
-        let start = p
-            .pointer("/TimePeriod/Start")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let groups = p.get("Groups").and_then(Value::as_array);
-        let rows: Vec<(Vec<&str>, &Value, u64)> = match groups {
-            Some(g) if !g.is_empty() => g
+    for p in &periods {
+        let start_raw = p.time_period.as_ref().and_then(|t| t.start);
+        let start = start_raw.map(super::raw_text).unwrap_or_default();
+        let rows: Vec<(&[&RawValue], &BTreeMap<String, Metric<'_>>)> = if p.groups.is_empty() {
+            if p.total.is_empty() {
+                Vec::new()
+            } else {
+                vec![(&[][..], &p.total)]
+            }
+        } else {
+            p.groups
                 .iter()
-                .map(|g| {
-                    let keys = g
-                        .get("Keys")
-                        .and_then(Value::as_array)
-                        .map(|k| k.iter().filter_map(Value::as_str).collect())
-                        .unwrap_or_default();
-                    let line = key_lines.next().unwrap_or(0);
-                    (keys, g.get("Metrics").unwrap_or(&Value::Null), line)
-                })
-                .collect(),
-            _ => match p.get("Total") {
-                Some(t) if t.as_object().is_some_and(|o| !o.is_empty()) => {
-                    vec![(Vec::new(), t, 0)]
-                }
-                _ => Vec::new(),
-            },
+                .map(|g| (g.keys.as_slice(), &g.metrics))
+                .collect()
         };
-        for (keys, metrics, line) in rows {
+        for (keys, metrics) in rows {
             stats.rows += 1;
+            let first_key = keys.first().copied();
+            let keys: Vec<String> = keys.iter().map(|k| super::raw_text(k)).collect();
             let by = |dim: &str| {
                 dims.iter()
                     .position(|d| d == dim)
-                    .and_then(|i| keys.get(i).copied())
-                    .unwrap_or("")
+                    .and_then(|i| keys.get(i))
+                    .map_or("", String::as_str)
+            };
+            let billed_metric = metric(metrics, &BILLED);
+            // The line of the group's keys (else its cost, else its period's start).
+            let line = match (first_key, billed_metric, start_raw) {
+                (Some(raw), _, _) | (None, Some((raw, _)), _) | (None, None, Some(raw)) => {
+                    lines.of(raw.get())
+                }
+                (None, None, None) => 0,
             };
             let bad = |reason: String, amount: Option<&str>| BadRow {
                 file: shown.clone(),
@@ -106,45 +158,66 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
                 reason,
                 amount_text: amount.map(String::from),
             };
-            let Some((billed_text, unit)) = metric(metrics, &BILLED) else {
+            let Some((billed_raw, unit)) = billed_metric else {
                 stats.bad.push(bad(
                     format!("no cost metric (one of {})", BILLED.join(", ")),
                     None,
                 ));
                 continue;
             };
-            let Some(billed) = super::parse_decimal(billed_text) else {
+            let billed_text = super::raw_text(billed_raw);
+            let Some(billed) = super::parse_decimal(&billed_text) else {
                 stats.bad.push(bad(
                     format!("amount `{billed_text}` is not a number"),
-                    Some(billed_text),
+                    Some(&billed_text),
                 ));
                 continue;
             };
             let effective = match metric(metrics, &EFFECTIVE) {
-                Some((t, _)) => match super::parse_decimal(t) {
-                    Some(d) => d,
-                    None => {
-                        stats
-                            .bad
-                            .push(bad(format!("amount `{t}` is not a number"), Some(t)));
-                        continue;
+                Some((raw, _)) => {
+                    let t = super::raw_text(raw);
+                    match super::parse_decimal(&t) {
+                        Some(d) => d,
+                        None => {
+                            stats
+                                .bad
+                                .push(bad(format!("amount `{t}` is not a number"), Some(&t)));
+                            continue;
+                        }
                     }
-                },
+                }
                 None => billed,
             };
             // Cost Explorer reports periods with no spend as zero; they carry nothing.
             if billed == Decimal::ZERO && effective == Decimal::ZERO {
                 continue;
             }
+            let Some(currency) = super::currency(unit) else {
+                stats.bad.push(bad(
+                    format!("Unit `{unit}` is not an ISO 4217 currency code (e.g. USD)"),
+                    Some(&billed_text),
+                ));
+                continue;
+            };
+            let Some(day) = super::day(&start) else {
+                stats.bad.push(bad(
+                    format!(
+                        "TimePeriod Start `{start}` is not a date ({})",
+                        super::ISO_8601
+                    ),
+                    Some(&billed_text),
+                ));
+                continue;
+            };
             visit(Charge {
                 rows: 1,
                 file,
                 line,
                 billed,
                 effective,
-                currency: unit,
+                currency: currency.as_str(),
                 category: "Usage",
-                date: start,
+                date: day.as_str(),
                 provider: "AWS",
                 service: by("SERVICE"),
                 service_category: "",

@@ -6,45 +6,63 @@
 //! the month or day (`BillingMonth`, `UsageDate` as `20251001`), the
 //! `ResourceId` (its subscription as the sub-account), `ServiceName` and
 //! `ResourceLocation` when grouped by them. Amounts come as JSON numbers and
-//! are read from their shortest decimal text. As with Cost Explorer, a FOCUS
-//! export for Azure in the same run supersedes these lines.
+//! are read as the decimal text written in the file (`20.359416562625452`
+//! stays exact), never through a float. A date that is not `20251001` or
+//! ISO 8601 makes the row a bad row; a query not grouped by date gives
+//! undated rows (counted in the period and reported as such), and a row
+//! whose currency is not an ISO 4217 code is a bad row. Bad rows carry the
+//! line of the file their cost is on. As with Cost Explorer, a FOCUS export
+//! for Azure in the same run supersedes these lines.
 
 use std::path::Path;
 
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::focus::Stats;
 use super::{BadRow, Charge, Error};
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+#[derive(Deserialize)]
+struct Page<'a> {
+    #[serde(borrow)]
+    properties: Option<Properties<'a>>,
 }
 
-/// `2025-10-01T00:00:00` or `20251001` as `2025-10-01`.
-fn date(v: &Value) -> String {
-    let t = text(v);
+#[derive(Deserialize)]
+struct Properties<'a> {
+    columns: Option<Vec<Column>>,
+    #[serde(borrow, default)]
+    rows: Option<Vec<Vec<&'a RawValue>>>,
+}
+
+#[derive(Deserialize)]
+struct Column {
+    #[serde(default)]
+    name: String,
+}
+
+/// `20251001` (UsageDate) or ISO 8601 (`2025-10-01T00:00:00`, BillingMonth) as a day.
+fn date(t: &str) -> Option<super::Day> {
     if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..])
+        super::day(&format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..]))
     } else {
-        t.chars().take(10).collect()
+        super::day(t)
     }
 }
 
 pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let (raw, v) = super::read_json(path, &shown)?;
-    let columns: Vec<String> = v
-        .pointer("/properties/columns")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Error::NotCostManagement {
-            path: shown.clone(),
-        })?
-        .iter()
-        .map(|c| c["name"].as_str().unwrap_or("").to_string())
+    let raw = super::read_json_text(path, &shown)?;
+    let page: Page<'_> = super::parse_json(&raw, &shown)?;
+    let not_cm = || Error::NotCostManagement {
+        path: shown.clone(),
+    };
+    let properties = page.properties.ok_or_else(not_cm)?;
+    let columns: Vec<String> = properties
+        .columns
+        .ok_or_else(not_cm)?
+        .into_iter()
+        .map(|c| c.name)
         .collect();
     let col = |names: &[&str]| {
         names
@@ -65,24 +83,52 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
         bytes: raw.len() as u64,
         ..Stats::default()
     };
-    for (i, row) in v
-        .pointer("/properties/rows")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    let mut lines = super::JsonLines::new(&raw);
+    for (i, row) in properties.rows.unwrap_or_default().iter().enumerate() {
         stats.rows += 1;
-        let get = |c: Option<usize>| c.and_then(|c| row.get(c)).map(text).unwrap_or_default();
+        let n = i + 1;
+        let get = |c: Option<usize>| {
+            c.and_then(|c| row.get(c))
+                .map(|v| super::raw_text(v))
+                .unwrap_or_default()
+        };
+        let line = match row.get(cost).or(row.first()) {
+            Some(v) => lines.of(v.get()),
+            None => 0,
+        };
         let amount = get(Some(cost));
+        let bad = |reason: String| BadRow {
+            file: shown.clone(),
+            line,
+            reason: format!("row {n}: {reason}"),
+            amount_text: Some(amount.clone()),
+        };
         let Some(d) = super::parse_decimal(&amount) else {
-            stats.bad.push(BadRow {
-                file: shown.clone(),
-                line: i as u64 + 1,
-                reason: format!("row {}: cost `{amount}` is not a number", i + 1),
-                amount_text: Some(amount),
-            });
+            stats
+                .bad
+                .push(bad(format!("cost `{amount}` is not a number")));
             continue;
+        };
+        let Some(cur) = super::currency(&get(currency)) else {
+            stats.bad.push(bad(format!(
+                "currency `{}` is not an ISO 4217 code (three letters, e.g. GBP)",
+                get(currency)
+            )));
+            continue;
+        };
+        let day = match when.map(|c| get(Some(c))) {
+            None => None,
+            Some(t) => match date(t.trim()) {
+                Some(d) => Some(d),
+                None => {
+                    stats.bad.push(bad(format!(
+                        "{} `{t}` is not a date (20251001 or {})",
+                        columns[when.unwrap_or(0)],
+                        super::ISO_8601
+                    )));
+                    continue;
+                }
+            },
         };
         let resource_id = get(resource).to_ascii_lowercase();
         let sub = resource_id
@@ -90,21 +136,16 @@ pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Resu
             .and_then(|r| r.split('/').next())
             .unwrap_or("")
             .to_string();
-        let (cur, day, svc, loc) = (
-            get(currency),
-            when.and_then(|c| row.get(c)).map(date).unwrap_or_default(),
-            get(service),
-            get(location),
-        );
+        let (svc, loc) = (get(service), get(location));
         visit(Charge {
             rows: 1,
             file,
-            line: i as u64 + 1,
+            line,
             billed: d,
             effective: d,
-            currency: &cur,
+            currency: cur.as_str(),
             category: "Usage",
-            date: &day,
+            date: day.as_ref().map_or("", super::Day::as_str),
             provider: "Microsoft Azure",
             service: &svc,
             service_category: "",

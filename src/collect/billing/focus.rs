@@ -3,10 +3,21 @@
 //! them.
 //!
 //! Columns are found by name, so column order and extra columns (`x_…`) do
-//! not matter; extra columns are kept on the row for mapping rules. Required:
-//! BilledCost, EffectiveCost, BillingCurrency, ChargeCategory. Everything
-//! else may be absent or empty (ResourceId is empty for tax, support and
-//! commitment purchases).
+//! not matter; extra columns are kept on the row for mapping rules. A CSV
+//! file is FOCUS when its header has FOCUS's column names ([`is_focus`], the
+//! one place that decides). Required: BilledCost, EffectiveCost,
+//! ChargeCategory and BillingCurrency — a file without BillingCurrency (some
+//! of the spec's own examples) is refused naming the column, unless its
+//! billing input in estate.yaml says `currency:`, which every row then takes
+//! (said on stderr). A missing column is never guessed from the estate's
+//! currency: a USD export read as GBP would be wrong by the exchange rate.
+//! Everything else may be absent or empty (ResourceId is empty for tax,
+//! support and commitment purchases).
+//!
+//! ChargePeriodStart must be ISO 8601 (FOCUS requires it; see
+//! `values::day`): a row dated otherwise is a bad row. A row with no date
+//! (the column absent or the cell empty) is counted in the period and
+//! reported as undated.
 //!
 //! The result of `sql/focus-aggregate.sql` run in a warehouse — one line
 //! per resource, account, service, region, currency and day, with the rows
@@ -15,20 +26,155 @@
 
 use std::path::Path;
 
-use super::{BadRow, Charge, Error, parse_decimal};
+use super::{BadRow, Charge, Currency, Error, parse_decimal};
 
-const REQUIRED: [&str; 4] = [
+/// The columns Estate needs, in the order it looks for them.
+pub const REQUIRED: [&str; 4] = [
     "BilledCost",
     "EffectiveCost",
-    "BillingCurrency",
     "ChargeCategory",
+    "BillingCurrency",
 ];
+
+/// FOCUS 1.0–1.2's column names (for recognising a FOCUS file).
+const FOCUS_COLUMNS: [&str; 57] = [
+    "AvailabilityZone",
+    "BilledCost",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingAccountType",
+    "BillingCurrency",
+    "BillingPeriodEnd",
+    "BillingPeriodStart",
+    "CapacityReservationId",
+    "CapacityReservationStatus",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeDescription",
+    "ChargeFrequency",
+    "ChargePeriodEnd",
+    "ChargePeriodStart",
+    "CommitmentDiscountCategory",
+    "CommitmentDiscountId",
+    "CommitmentDiscountName",
+    "CommitmentDiscountQuantity",
+    "CommitmentDiscountStatus",
+    "CommitmentDiscountType",
+    "CommitmentDiscountUnit",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "ContractedCost",
+    "ContractedUnitPrice",
+    "EffectiveCost",
+    "InvoiceId",
+    "InvoiceIssuerName",
+    "ListCost",
+    "ListUnitPrice",
+    "PricingCategory",
+    "PricingCurrency",
+    "PricingCurrencyContractedUnitPrice",
+    "PricingCurrencyEffectiveCost",
+    "PricingCurrencyListUnitPrice",
+    "PricingQuantity",
+    "PricingUnit",
+    "ProviderName",
+    "PublisherName",
+    "RegionId",
+    "RegionName",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "ServiceCategory",
+    "ServiceName",
+    "ServiceSubcategory",
+    "SkuId",
+    "SkuMeter",
+    "SkuPriceDetails",
+    "SkuPriceId",
+    "SubAccountId",
+    "SubAccountName",
+    "SubAccountType",
+    "Tags",
+];
+
+/// Whether a header is FOCUS's: it has BilledCost or EffectiveCost, or at
+/// least three of FOCUS's column names. The one place that decides, for CSV
+/// and Parquet alike.
+pub fn is_focus<'a>(headers: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut known = 0;
+    for h in headers {
+        if h == "BilledCost" || h == "EffectiveCost" {
+            return true;
+        }
+        known += usize::from(FOCUS_COLUMNS.contains(&h));
+    }
+    known >= 3
+}
+
+/// The first required column `has` lacks, and what to do about it;
+/// BillingCurrency is not needed when the input names its currency.
+pub fn missing(
+    has: impl Fn(&str) -> bool,
+    currency: Option<Currency>,
+) -> Option<(&'static str, &'static str)> {
+    REQUIRED
+        .into_iter()
+        .filter(|c| !(*c == "BillingCurrency" && currency.is_some()))
+        .find(|c| !has(c))
+        .map(|c| {
+            let hint = if c == "BillingCurrency" {
+                "; if every row is in one currency, say which with `currency:` on this billing input in estate.yaml"
+            } else {
+                ""
+            };
+            (c, hint)
+        })
+}
+
+/// A row's ChargePeriodStart as its day: `None` when empty (undated), an
+/// error saying FOCUS requires ISO 8601 when it is anything else.
+pub fn charge_day(start: &str) -> Result<Option<super::Day>, String> {
+    match start.trim() {
+        "" => Ok(None),
+        text => super::day(text).map(Some).ok_or_else(|| {
+            format!(
+                "ChargePeriodStart `{start}` is not a date as FOCUS requires it ({})",
+                super::ISO_8601
+            )
+        }),
+    }
+}
+
+/// A row's BillingCurrency, or the error that makes it a bad row.
+pub fn billing_currency(text: &str) -> Result<Currency, String> {
+    super::currency(text).ok_or_else(|| {
+        format!("BillingCurrency `{text}` is not an ISO 4217 code (three letters, e.g. GBP)")
+    })
+}
+
+/// The largest `x_RowCount` a pre-aggregated line may stand for.
+const MAX_ROW_COUNT: u64 = 1_000_000_000_000;
+
+/// `x_RowCount` as the rows a line stands for: empty is 1.
+pub fn row_count(text: &str) -> Result<u64, String> {
+    match text.trim() {
+        "" => Ok(1),
+        t => match t.parse::<u64>() {
+            Ok(n) if n <= MAX_ROW_COUNT => Ok(n),
+            _ => Err(format!(
+                "x_RowCount `{text}` is not a whole number from 0 to {MAX_ROW_COUNT}"
+            )),
+        },
+    }
+}
 
 /// Rows read and rows that could not be used.
 #[derive(Debug, Default)]
 pub struct Stats {
     pub rows: u64,
     pub bad: Vec<BadRow>,
+    /// What was assumed, as sentences (see `FileRead::warnings`).
+    pub warnings: Vec<String>,
     pub bytes: u64,
     /// Quote characters and lines read (for checking where a part was cut).
     pub quotes: u64,
@@ -56,15 +202,22 @@ pub struct Columns {
     cost_centre: usize,
     /// `x_RowCount`: the charge rows a pre-aggregated line stands for.
     count: usize,
+    /// The input's currency, for a file without BillingCurrency.
+    fixed_currency: Option<Currency>,
 }
 
 impl Columns {
-    fn of(headers: &csv::StringRecord, shown: &str) -> Result<Columns, Error> {
+    fn of(
+        headers: &csv::StringRecord,
+        shown: &str,
+        currency: Option<Currency>,
+    ) -> Result<Columns, Error> {
         let col = |name: &str| headers.iter().position(|h| h == name);
-        if let Some(missing) = REQUIRED.iter().find(|c| col(c).is_none()) {
+        if let Some((missing, hint)) = missing(|c| col(c).is_some(), currency) {
             return Err(Error::NotFocus {
                 path: shown.to_string(),
                 missing,
+                hint,
                 columns: headers.iter().collect::<Vec<_>>().join(", "),
             });
         }
@@ -90,7 +243,21 @@ impl Columns {
             description: idx("ChargeDescription"),
             cost_centre: col("x_CostCentre").unwrap_or(usize::MAX),
             count: idx("x_RowCount"),
+            fixed_currency: currency.filter(|_| col("BillingCurrency").is_none()),
         })
+    }
+
+    /// The warning for a file whose rows all take the input's currency.
+    fn warnings(&self) -> Vec<String> {
+        self.fixed_currency
+            .map(|c| {
+                format!(
+                    "no BillingCurrency column: every row taken as {} (`currency:` on this billing input)",
+                    c.as_str()
+                )
+            })
+            .into_iter()
+            .collect()
     }
 }
 
@@ -98,6 +265,7 @@ impl Columns {
 pub fn read(
     path: &Path,
     file: usize,
+    currency: Option<Currency>,
     bar: &indicatif::ProgressBar,
     visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, Error> {
@@ -107,9 +275,10 @@ pub fn read(
         headers,
         lines,
     } = super::open_csv(path, bar, false)?;
-    let cols = Columns::of(&headers, &shown)?;
+    let cols = Columns::of(&headers, &shown, currency)?;
     let mut stats = rows(&mut csv, lines, &cols, file, &shown, visit);
     stats.bytes = csv.position().byte();
+    stats.warnings = cols.warnings();
     Ok(stats)
 }
 
@@ -129,7 +298,11 @@ pub struct Part {
 /// counting their quotes, and [`settle`] then checks that an even number of
 /// quotes precede every cut. If one does not (a quoted newline fell on a
 /// cut), the caller reads the file sequentially instead.
-pub fn parts(path: &Path, n: usize) -> Result<(Columns, u64, Vec<Part>), Error> {
+pub fn parts(
+    path: &Path,
+    n: usize,
+    currency: Option<Currency>,
+) -> Result<(Columns, u64, Vec<Part>), Error> {
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(Error::read(&shown))?;
     let len = file.metadata().map_err(Error::read(&shown))?.len();
@@ -137,7 +310,7 @@ pub fn parts(path: &Path, n: usize) -> Result<(Columns, u64, Vec<Part>), Error> 
         .has_headers(true)
         .from_reader(std::io::BufReader::new(file));
     let headers = csv.headers().map_err(Error::header(&shown))?.clone();
-    let cols = Columns::of(&headers, &shown)?;
+    let cols = Columns::of(&headers, &shown, currency)?;
     let first_line =
         super::LineCounter::after_header(csv.byte_headers().map_err(Error::header(&shown))?).next;
     let data = csv.position().byte();
@@ -268,6 +441,7 @@ pub fn read_part(
         visit,
     );
     stats.bytes = part.end - part.start;
+    stats.warnings = cols.warnings();
     stats.quotes = csv.into_inner().into_inner().quotes;
     Ok(stats)
 }
@@ -323,42 +497,47 @@ fn rows<R: std::io::Read>(
             });
             continue;
         };
-        let count = match get(cols.count) {
-            "" => 1,
-            text => match text.trim().parse::<u64>() {
-                Ok(n) => n,
-                Err(_) => {
-                    stats.bad.push(BadRow {
-                        file: shown.to_string(),
-                        line,
-                        reason: format!("x_RowCount `{text}` is not a whole number"),
-                        amount_text: Some(get(cols.billed).to_string()),
-                    });
+        let bad = |reason: String| BadRow {
+            file: shown.to_string(),
+            line,
+            reason,
+            amount_text: Some(get(cols.billed).to_string()),
+        };
+        let count = match row_count(get(cols.count)) {
+            Ok(n) => n,
+            Err(reason) => {
+                stats.bad.push(bad(reason));
+                continue;
+            }
+        };
+        let cur = match cols.fixed_currency {
+            Some(c) => c,
+            None => match billing_currency(get(cols.currency)) {
+                Ok(c) => c,
+                Err(reason) => {
+                    stats.bad.push(bad(reason));
                     continue;
                 }
             },
         };
-        let cur = get(cols.currency).trim();
-        if cur.len() != 3 {
-            stats.bad.push(BadRow {
-                file: shown.to_string(),
-                line,
-                reason: format!("BillingCurrency `{cur}` is not an ISO 4217 code"),
-                amount_text: Some(get(cols.billed).to_string()),
-            });
-            continue;
-        }
+        let day = match charge_day(get(cols.start)) {
+            Ok(d) => d,
+            Err(reason) => {
+                stats.bad.push(bad(reason));
+                continue;
+            }
+        };
         // A pre-aggregated line stands for `count` rows of the export.
-        stats.rows += count.saturating_sub(1);
+        stats.rows = stats.rows.saturating_add(count.saturating_sub(1));
         visit(Charge {
             file,
             line,
             rows: count,
             billed: b,
             effective: e,
-            currency: cur,
+            currency: cur.as_str(),
             category: get(cols.category),
-            date: get(cols.start).get(..10).unwrap_or(""),
+            date: day.as_ref().map_or("", super::Day::as_str),
             provider: get(cols.provider),
             service: get(cols.service),
             service_category: get(cols.service_category),
@@ -396,7 +575,7 @@ mod tests {
         .unwrap();
         let mut rows: Vec<(String, u64)> = Vec::new();
         let bar = indicatif::ProgressBar::hidden();
-        let stats = read(&p, 0, &bar, |c| {
+        let stats = read(&p, 0, None, &bar, |c| {
             rows.push((c.resource_name.to_string(), c.line))
         })
         .unwrap();
@@ -413,7 +592,7 @@ mod tests {
     /// Read a file in `n` parts as the spend engine does, falling back to one sequential read.
     fn by_parts(p: &Path, n: usize) -> (Vec<(String, u64)>, bool) {
         let bar = indicatif::ProgressBar::hidden();
-        let (cols, first_line, parts) = parts(p, n).unwrap();
+        let (cols, first_line, parts) = parts(p, n, None).unwrap();
         let mut got: Vec<Vec<(String, u64)>> = Vec::new();
         let mut stats = Vec::new();
         for part in &parts {
@@ -428,7 +607,7 @@ mod tests {
         }
         if !settle(first_line, &mut stats) {
             let mut whole = Vec::new();
-            read(p, 0, &bar, |c| {
+            read(p, 0, None, &bar, |c| {
                 whole.push((c.resource_name.to_string(), c.line))
             })
             .unwrap();
@@ -469,7 +648,7 @@ mod tests {
             }
             std::fs::write(&p, &text).unwrap();
             let mut whole: Vec<(String, u64)> = Vec::new();
-            read(&p, 0, &bar, |c| {
+            read(&p, 0, None, &bar, |c| {
                 whole.push((c.resource_name.to_string(), c.line))
             })
             .unwrap();
@@ -509,7 +688,7 @@ mod tests {
         }
         std::fs::write(&p, &text).unwrap();
         let bar = indicatif::ProgressBar::hidden();
-        let (cols, first_line, parts) = parts(&p, 4).unwrap();
+        let (cols, first_line, parts) = parts(&p, 4, None).unwrap();
         let mut stats: Vec<Stats> = parts
             .iter()
             .map(|part| read_part(&p, 0, part, &cols, &bar, |_| {}).unwrap())
@@ -528,7 +707,7 @@ mod tests {
         let p = dir.path().join("f.csv");
         std::fs::write(&p, "a,b\n1,2\n").unwrap();
         assert!(
-            read(&p, 0, &indicatif::ProgressBar::hidden(), |_| {})
+            read(&p, 0, None, &indicatif::ProgressBar::hidden(), |_| {})
                 .unwrap_err()
                 .to_string()
                 .contains("no `BilledCost` column")

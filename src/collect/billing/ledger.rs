@@ -7,7 +7,10 @@
 //! systems write them: `1,234.50` (grouped in threes), `(12.00)`, `12.00-`
 //! or `12.00 CR` for credits, a leading `£`/`$`/`€`. Dates: the configured
 //! format, else `23/04/2026`, `2026-04-23`, `23-04-2026`, `23.04.2026`,
-//! `23-Apr-2026`, `23 Apr 2026` (day first: UK usage).
+//! `23-Apr-2026`, `23 Apr 2026` (day first: UK usage). Currency: the row's
+//! currency column (an ISO 4217 code in any case; anything else makes a bad
+//! row), else the input's `currency:`, else the estate's currency — which
+//! is a guess, so the rows that took it are counted in a warning.
 
 use std::path::Path;
 
@@ -15,7 +18,16 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::focus::Stats;
-use super::{BadRow, Charge, Error};
+use super::{BadRow, Charge, Currency, Error};
+
+/// The currency of a row that does not name one.
+#[derive(Clone, Copy, Debug)]
+pub enum Default {
+    /// The input's own `currency:` in estate.yaml: said, so no warning.
+    Given(Currency),
+    /// The estate's currency: assumed, so the rows are counted in a warning.
+    Estate(Currency),
+}
 
 /// Ledger column names (each optional; the usual names are tried when absent).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -116,7 +128,7 @@ pub fn read(
     file: usize,
     columns: &Columns,
     date_format: Option<&str>,
-    default_currency: &str,
+    default_currency: Default,
     bar: &indicatif::ProgressBar,
     mut visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, Error> {
@@ -166,6 +178,7 @@ pub fn read(
         find(&columns.description, DESCRIPTION, "description", false)?.unwrap_or(usize::MAX);
     let invoice = find(&columns.invoice, INVOICE, "invoice", false)?.unwrap_or(usize::MAX);
     let mut stats = Stats::default();
+    let mut defaulted = 0u64;
     let mut record = csv::ByteRecord::new();
     while let Some(row) = super::next_row(&mut csv, &mut record, &mut lines, &shown, &mut stats.bad)
     {
@@ -198,23 +211,35 @@ pub fn read(
             )));
             continue;
         };
-        let cur = currency
-            .map(get)
-            .filter(|c| !c.is_empty())
-            .unwrap_or(default_currency);
+        let written = currency.map(get).unwrap_or("");
+        let cur = match (written, default_currency) {
+            ("", Default::Given(c)) => c,
+            ("", Default::Estate(c)) => {
+                defaulted += 1;
+                c
+            }
+            (text, _) => match super::currency(text) {
+                Some(c) => c,
+                None => {
+                    stats.bad.push(bad(format!(
+                        "currency `{text}` is not an ISO 4217 code (three letters, e.g. GBP)"
+                    )));
+                    continue;
+                }
+            },
+        };
         if get(supplier).is_empty() {
             stats.bad.push(bad("no supplier".into()));
             continue;
         }
         let iso = when.format("%Y-%m-%d").to_string();
-        let currency = cur.to_ascii_uppercase();
         visit(Charge {
             rows: 1,
             file,
             line,
             billed: value,
             effective: value,
-            currency: &currency,
+            currency: cur.as_str(),
             category: "Ledger",
             date: &iso,
             supplier: get(supplier),
@@ -225,6 +250,12 @@ pub fn read(
         });
     }
     stats.bytes = csv.position().byte();
+    if let (true, Default::Estate(c)) = (defaulted > 0, default_currency) {
+        stats.warnings.push(format!(
+            "{defaulted} row(s) name no currency: taken as {} (the estate's currency); say so with `currency:` on this billing input, or add a currency column",
+            c.as_str()
+        ));
+    }
     Ok(stats)
 }
 

@@ -20,6 +20,7 @@ pub mod focus;
 mod fold;
 pub mod ledger;
 pub mod parquet;
+mod values;
 
 use std::io::Read;
 use std::path::Path;
@@ -29,6 +30,7 @@ use serde::Deserialize;
 
 pub use crate::model::billing::{BadRow, Charge, FileRead, Format};
 pub use fold::{detect, fold};
+pub use values::{Currency, Day, ISO_8601, currency, day};
 
 /// Why a billing input could not be read at all (a row that cannot be used
 /// is a [`BadRow`] instead, and the run goes on). `path` is the file as shown.
@@ -41,13 +43,28 @@ pub enum Error {
     #[error("`{path}`: cannot read the header row: {error}")]
     Header { path: String, error: csv::Error },
     /// A CSV file read as FOCUS without one of the required columns.
-    #[error("`{path}`:1: not a FOCUS export: no `{missing}` column (columns: {columns})")]
+    #[error(
+        "`{path}`:1: not a FOCUS export: no `{missing}` column, which FOCUS requires{hint} (columns: {columns})"
+    )]
     NotFocus {
         path: String,
         missing: &'static str,
+        /// What to do about it, with a leading `; `, or empty.
+        hint: &'static str,
         /// The file's columns, comma-separated.
         columns: String,
     },
+    /// A billing input that is not a regular file (a directory, a FIFO, a device).
+    #[error("`{path}`: {what}, not a billing file: give the path of a CSV, Parquet or JSON file")]
+    NotAFile { path: String, what: &'static str },
+    /// A currency in estate.yaml that is not an ISO 4217 code.
+    #[error(
+        "`{path}`: currency `{text}` (from estate.yaml) is not an ISO 4217 code (three letters, e.g. GBP)"
+    )]
+    BadCurrency { path: String, text: String },
+    /// Sums that would no longer be exact when a part of a file is added to the rest.
+    #[error("`{path}`: {reason}")]
+    Sum { path: String, reason: String },
     /// A ledger without a column it needs, under any name tried.
     #[error(
         "`{path}`:1: no {what} column (looked for {looked_for}; the file has {columns}); name it in estate.yaml under `columns: {{ {what}: … }}`"
@@ -67,8 +84,13 @@ pub enum Error {
         error: ::parquet::errors::ParquetError,
     },
     /// A Parquet file without one of FOCUS's required columns.
-    #[error("`{path}`: not a FOCUS export: no `{missing}` column")]
-    NotFocusParquet { path: String, missing: &'static str },
+    #[error("`{path}`: not a FOCUS export: no `{missing}` column, which FOCUS requires{hint}")]
+    NotFocusParquet {
+        path: String,
+        missing: &'static str,
+        /// What to do about it, with a leading `; `, or empty.
+        hint: &'static str,
+    },
     /// A Parquet file whose columns cannot be projected or rows iterated.
     #[error("`{path}`: {error}")]
     Parquet {
@@ -129,9 +151,45 @@ pub struct Input {
     /// Ledger date format (chrono syntax, e.g. `%d/%m/%Y`); common UK and ISO forms are tried when absent.
     #[serde(default)]
     pub date_format: Option<String>,
-    /// Ledger currency when the file has no currency column.
+    /// The currency of every row when the file has no currency column: a
+    /// ledger's (else estate.yaml's `currency`, with a warning), or a FOCUS
+    /// export's that lacks `BillingCurrency`.
     #[serde(default)]
     pub currency: Option<String>,
+}
+
+/// Refuse anything but a regular file (or a link to one): a FIFO would
+/// block for ever, a device never end, a directory read as nothing.
+pub fn regular_file(path: &Path) -> Result<(), Error> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(Error::read(&shown))?;
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
+    let what = if t.is_dir() {
+        "a directory"
+    } else {
+        #[cfg(unix)]
+        {
+            if t.is_fifo() {
+                "a FIFO (named pipe)"
+            } else if t.is_char_device() || t.is_block_device() {
+                "a device"
+            } else if t.is_socket() {
+                "a socket"
+            } else {
+                "not a regular file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "not a regular file"
+        }
+    };
+    Err(Error::NotAFile { path: shown, what })
 }
 
 /// The line a CSV record starts on, counted here rather than taken from the
@@ -214,18 +272,65 @@ pub fn open_csv(
     })
 }
 
-/// A JSON result file (Cost Explorer, Cost Management): its text and its
-/// value; `shown` is the path as shown in messages.
-fn read_json(path: &Path, shown: &str) -> Result<(String, serde_json::Value), Error> {
-    let text = std::fs::read_to_string(path).map_err(|error| Error::ReadJson {
+/// A JSON result file's text (Cost Explorer, Cost Management); `shown` is
+/// the path as shown in messages.
+fn read_json_text(path: &Path, shown: &str) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|error| Error::ReadJson {
         path: shown.to_string(),
         error,
-    })?;
-    let value = serde_json::from_str(&text).map_err(|error| Error::Json {
+    })
+}
+
+/// A JSON result file parsed into `T`, which borrows from `text`: money is
+/// taken as `&RawValue`, its decimal text as written, never through a float.
+fn parse_json<'a, T: serde::Deserialize<'a>>(text: &'a str, shown: &str) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|error| Error::Json {
         path: shown.to_string(),
         error,
-    })?;
-    Ok((text, value))
+    })
+}
+
+/// A JSON value's text as a CSV cell would hold it: a string unquoted,
+/// `null` empty, a number exactly as written (`20.359416562625452`).
+fn raw_text(raw: &serde_json::value::RawValue) -> String {
+    let t = raw.get();
+    match t.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(t).unwrap_or_default(),
+        _ if t == "null" => String::new(),
+        _ => t.to_string(),
+    }
+}
+
+/// Lines of a JSON text, found for slices of it taken in order (so the
+/// text is scanned once, however many rows it has).
+struct JsonLines<'a> {
+    text: &'a str,
+    at: usize,
+    line: u64,
+}
+
+impl<'a> JsonLines<'a> {
+    fn new(text: &'a str) -> JsonLines<'a> {
+        JsonLines {
+            text,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line `part` (a slice of the text at or after the last one asked) starts on.
+    fn of(&mut self, part: &str) -> u64 {
+        let to = (part.as_ptr() as usize)
+            .saturating_sub(self.text.as_ptr() as usize)
+            .min(self.text.len());
+        if to < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text.as_bytes()[self.at..to]).count() as u64;
+        self.at = to;
+        self.line
+    }
 }
 
 /// Open a file for streaming, decompressing `.gz`; `bar` counts the bytes read from disk.

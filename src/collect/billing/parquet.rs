@@ -14,7 +14,7 @@ use parquet::record::Field;
 use rust_decimal::Decimal;
 
 use super::focus::Stats;
-use super::{BadRow, Charge, Error};
+use super::{BadRow, Charge, Currency, Error};
 
 const COLUMNS: [&str; 17] = [
     "BilledCost",
@@ -90,7 +90,12 @@ fn text(f: &Field) -> String {
 }
 
 /// Stream every row of a FOCUS Parquet file into `visit`.
-pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Result<Stats, Error> {
+pub fn read(
+    path: &Path,
+    file: usize,
+    currency: Option<Currency>,
+    visit: &mut dyn FnMut(Charge<'_>),
+) -> Result<Stats, Error> {
     let shown = path.display().to_string();
     let f = std::fs::File::open(path).map_err(Error::read(&shown))?;
     let reader = SerializedFileReader::new(f).map_err(|error| Error::NotParquet {
@@ -109,19 +114,16 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
         .filter(|t| COLUMNS.contains(&t.name()))
         .cloned()
         .collect();
-    for required in [
-        "BilledCost",
-        "EffectiveCost",
-        "BillingCurrency",
-        "ChargeCategory",
-    ] {
-        if !fields.iter().any(|t| t.name() == required) {
-            return Err(Error::NotFocusParquet {
-                path: shown,
-                missing: required,
-            });
-        }
+    if let Some((missing, hint)) =
+        super::focus::missing(|c| fields.iter().any(|t| t.name() == c), currency)
+    {
+        return Err(Error::NotFocusParquet {
+            path: shown,
+            missing,
+            hint,
+        });
     }
+    let fixed_currency = currency.filter(|_| !fields.iter().any(|t| t.name() == "BillingCurrency"));
     let projection = parquet::schema::types::Type::group_type_builder(schema.name())
         .with_fields(fields)
         .build()
@@ -137,6 +139,15 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
         })?;
     let mut stats = Stats {
         bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        warnings: fixed_currency
+            .map(|c| {
+                format!(
+                    "no BillingCurrency column: every row taken as {} (`currency:` on this billing input)",
+                    c.as_str()
+                )
+            })
+            .into_iter()
+            .collect(),
         ..Stats::default()
     };
     for (n, row) in rows.enumerate() {
@@ -172,36 +183,46 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
             });
             continue;
         };
-        let currency = get(2);
-        if currency.len() != 3 {
-            stats.bad.push(BadRow {
-                file: shown.clone(),
-                line: number,
-                reason: format!(
-                    "row {number}: BillingCurrency `{currency}` is not an ISO 4217 code"
-                ),
-                amount_text: Some(get(0)),
-            });
-            continue;
-        }
+        let bad = |reason: String| BadRow {
+            file: shown.clone(),
+            line: number,
+            reason: format!("row {number}: {reason}"),
+            amount_text: Some(get(0)),
+        };
+        let currency = match fixed_currency {
+            Some(c) => c,
+            None => match super::focus::billing_currency(&get(2)) {
+                Ok(c) => c,
+                Err(reason) => {
+                    stats.bad.push(bad(reason));
+                    continue;
+                }
+            },
+        };
         let count = match values[16] {
-            None | Some(Field::Null) => Some(1),
-            Some(f) => decimal(f)
-                .filter(|d| d.fract().is_zero())
-                .and_then(|d| u64::try_from(d).ok()),
+            None | Some(Field::Null) => Ok(1),
+            Some(f) => match decimal(f) {
+                Some(d) => super::focus::row_count(&d.normalize().to_string()),
+                None => super::focus::row_count(&text(f)),
+            },
         };
-        let Some(count) = count else {
-            stats.bad.push(BadRow {
-                file: shown.clone(),
-                line: number,
-                reason: format!("row {number}: x_RowCount is not a whole number"),
-                amount_text: Some(get(0)),
-            });
-            continue;
+        let count = match count {
+            Ok(n) => n,
+            Err(reason) => {
+                stats.bad.push(bad(reason));
+                continue;
+            }
         };
-        stats.rows += count.saturating_sub(1);
+        let day = match super::focus::charge_day(&get(4)) {
+            Ok(d) => d,
+            Err(reason) => {
+                stats.bad.push(bad(reason));
+                continue;
+            }
+        };
+        stats.rows = stats.rows.saturating_add(count.saturating_sub(1));
         let owned: Vec<String> = (0..16).map(get).collect();
-        let date = owned[4].get(..10).unwrap_or("");
+        let date = day.as_ref().map_or("", super::Day::as_str);
         let issuer = if owned[6].is_empty() {
             &owned[5]
         } else {
@@ -213,7 +234,7 @@ pub fn read(path: &Path, file: usize, visit: &mut dyn FnMut(Charge<'_>)) -> Resu
             rows: count,
             billed,
             effective,
-            currency: &currency,
+            currency: currency.as_str(),
             category: &owned[3],
             date,
             provider: &owned[5],
