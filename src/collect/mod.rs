@@ -19,6 +19,7 @@ pub mod aws;
 pub mod azure;
 pub mod billing;
 pub mod endoflife;
+pub mod json;
 pub mod kubernetes;
 pub mod paging;
 pub mod prometheus;
@@ -71,11 +72,24 @@ pub fn apply(model: &mut Model, collections: Vec<Collection>) -> (Collected, Vec
             Read::Kubernetes(cluster) => {
                 let machines = machines.get_or_insert_with(|| kubernetes::Machines::of(model));
                 let applied = kubernetes::apply(model, machines, &cluster);
-                if !applied.problems.is_empty() {
+                if let Some(first) = applied.problems.first() {
                     notes.push(format!(
-                        "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
+                        "warning: {}: {} object(s) not read right (first: {first}); `estate sources` lists them",
                         path.display(),
                         applied.problems.len()
+                    ));
+                }
+                if !applied.other_kinds.is_empty() {
+                    let list: Vec<String> = applied
+                        .other_kinds
+                        .iter()
+                        .map(|(k, n)| format!("{k} ×{n}"))
+                        .collect();
+                    notes.push(format!(
+                        "note: {}: {} object(s) of kinds Estate does not read were left out: {}",
+                        path.display(),
+                        applied.other_kinds.values().sum::<usize>(),
+                        list.join(", ")
                     ));
                 }
                 out.kubernetes.push(applied);
@@ -381,7 +395,10 @@ pub fn merge(
                 if n.provenance.source == "terraform"
                     && let Some(Spec::Resource(r)) = &mut n.spec
                 {
+                    // Not running, and its volumes gone with it (storage
+                    // counts the whole period, running hours or not).
                     r.hours = Some(crate::inventory::kinds::spanned(0.0));
+                    r.storage.clear();
                 }
             }
         }

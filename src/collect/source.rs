@@ -176,13 +176,14 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     })
 }
 
-/// A JSON file, with what it was expected to be for the error.
+/// A JSON file, with what it was expected to be for the error; a key an
+/// object repeats is an error ([`super::json::parse`]).
 pub fn read_json(
     path: &Path,
     expected: Option<&'static str>,
 ) -> Result<serde_json::Value, ReadError> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|error| ReadError::Json {
+    super::json::parse(&text).map_err(|error| ReadError::Json {
         path: path.to_path_buf(),
         error,
         expected,

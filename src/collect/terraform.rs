@@ -48,7 +48,15 @@ pub fn read_state(path: &Path) -> Result<State, ReadError> {
     }
     let mut state = State::default();
     for f in files {
-        let v: Value = super::source::read_json(&f, None)?;
+        let text = super::source::read_text(&f)?;
+        if let Some(why) = wrapped(&f, &text) {
+            return Err(ReadError::Content(why));
+        }
+        let v: Value = super::json::parse(&text).map_err(|error| ReadError::Json {
+            path: f.clone(),
+            error,
+            expected: None,
+        })?;
         let version = v.get("version").and_then(Value::as_u64);
         // In a folder, a `.json` file that is not state (a plan, say) is listed, not read.
         let named_state = f.extension().is_some_and(|e| e == "tfstate") || f == path;
@@ -56,12 +64,23 @@ pub fn read_state(path: &Path) -> Result<State, ReadError> {
             state.skipped.push(f);
             continue;
         }
-        if version != Some(4) {
-            return Err(ReadError::Content(format!(
-                "{}:1:1: expected Terraform state format version 4 (`\"version\": 4`), found {}",
-                f.display(),
-                version.map_or("none".into(), |n| n.to_string())
-            )));
+        match version {
+            Some(4) => {}
+            Some(n @ 1..=3) => {
+                return Err(ReadError::Content(format!(
+                    "{}:1:1: Terraform state format version {n} (written by Terraform 0.11 or earlier); Estate reads version 4: upgrade it by running `terraform state pull > {}` with a current Terraform (0.12 or later) in that configuration, which reads version {n} and writes version 4",
+                    f.display(),
+                    f.file_name()
+                        .map_or("terraform.tfstate".into(), |n| n.to_string_lossy())
+                )));
+            }
+            _ => {
+                return Err(ReadError::Content(format!(
+                    "{}:1:1: expected Terraform state format version 4 (`\"version\": 4`), found {}",
+                    f.display(),
+                    version.map_or("none".into(), |n| n.to_string())
+                )));
+            }
         }
         let resources = v
             .get("resources")
@@ -135,10 +154,28 @@ pub enum PlanError {
         source: serde_json::Error,
     },
     #[error(
-        "{}:1:1: expected a Terraform plan in JSON (`terraform show -json plan.out`) with `resource_changes`",
-        .path.display()
+        "{}:1:1: expected a Terraform plan in JSON (`terraform show -json plan.out`: `format_version` with `planned_values` or `resource_changes`){}",
+        .path.display(),
+        if *.state { "; this is a Terraform state file" } else { "" }
     )]
-    NotAPlan { path: PathBuf },
+    NotAPlan { path: PathBuf, state: bool },
+    /// Not JSON but what setup-terraform's wrapper printed around it.
+    #[error("{0}")]
+    Wrapped(String),
+}
+
+/// What hashicorp/setup-terraform's wrapper puts before the JSON (its
+/// `[command]/…/terraform-bin show -json plan` line), said as an error with
+/// how to get the JSON alone.
+fn wrapped(path: &Path, text: &str) -> Option<String> {
+    let first = text.trim_start_matches('\u{feff}').lines().next()?;
+    first.starts_with("[command]").then(|| {
+        format!(
+            "{}:1:1: line 1 is `{}`, the command line hashicorp/setup-terraform's wrapper prints (with its exit code after the output), not JSON; write clean JSON with `terraform show -json plan > plan.json` after setting `terraform_wrapper: false` on the setup-terraform step (or run `terraform-bin`)",
+            path.display(),
+            first.chars().take(80).collect::<String>()
+        )
+    })
 }
 
 /// A plan in JSON (`terraform show -json plan.out`): its managed resources'
@@ -149,14 +186,28 @@ pub fn read_plan(path: &Path) -> Result<ProposedChanges, PlanError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let v: Value = serde_json::from_str(&text).map_err(|source| PlanError::Json {
+    if let Some(why) = wrapped(path, &text) {
+        return Err(PlanError::Wrapped(why));
+    }
+    let v: Value = super::json::parse(&text).map_err(|source| PlanError::Json {
         path: path.to_path_buf(),
         source,
     })?;
-    let Some(changes) = v.get("resource_changes").and_then(Value::as_array) else {
-        return Err(PlanError::NotAPlan {
-            path: path.to_path_buf(),
-        });
+    // Terraform leaves `resource_changes` out of a plan that changes no
+    // resource (only outputs, or nothing): a plan of zero changes.
+    let is_plan = v.get("format_version").is_some_and(Value::is_string)
+        && ["planned_values", "resource_changes", "output_changes"]
+            .iter()
+            .any(|k| v.get(k).is_some_and(|x| x.is_object() || x.is_array()));
+    let changes = match v.get("resource_changes") {
+        Some(Value::Array(c)) if is_plan => c.as_slice(),
+        None if is_plan => &[],
+        _ => {
+            return Err(PlanError::NotAPlan {
+                path: path.to_path_buf(),
+                state: v.get("lineage").is_some() || v.get("values").is_some(),
+            });
+        }
     };
     // The AWS provider's region, for resources whose own region is not known yet.
     let default_region = v

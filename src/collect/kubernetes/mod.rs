@@ -123,25 +123,71 @@ fn pod_requests(spec: &Value, what: &str, parse: fn(&str) -> Option<u64>) -> Res
     Ok(containers.max(init) + overhead)
 }
 
-/// Read a cluster from a kubectl List (and its `.metrics.json` beside it, if any).
-pub fn read(path: &Path, name: &str) -> Result<Cluster, crate::collect::ReadError> {
-    let v = crate::collect::source::read_json(path, Some("what `kubectl get … -o json` prints"))?;
-    let items = v["items"].as_array().ok_or_else(|| {
+/// The objects a file holds, each with its kind: a typed list as the API
+/// returns it (`PodList`, `NodeList`: items carry no `kind` and take the
+/// list's), kubectl's `List` (each item names its own), or one object
+/// (`kubectl get node NAME -o json`). Anything else is a located error; a
+/// `List` item with no `kind` is a counted problem.
+fn objects<'a>(
+    path: &Path,
+    v: &'a Value,
+    problems: &mut Vec<String>,
+) -> Result<Vec<(&'a str, &'a Value)>, crate::collect::ReadError> {
+    let not_k8s = |what: String| {
         crate::collect::ReadError::Content(format!(
-            "{}: not a Kubernetes List (expected an `items` list)",
+            "{}:1:1: {what}; expected what `kubectl get … -o json` prints: a `List` (or `PodList`, `NodeList` …) with `items`, or one object with a `kind`",
             path.display()
         ))
-    })?;
+    };
+    let kind = v.get("kind").and_then(Value::as_str);
+    let Some(items) = v.get("items") else {
+        return match kind {
+            Some(k) if !k.is_empty() && v.get("metadata").is_some_and(Value::is_object) => {
+                Ok(vec![(k, v)])
+            }
+            Some(k) => Err(not_k8s(format!("`kind: {k}` has no `metadata`"))),
+            None => Err(not_k8s("no `items` and no `kind`".into())),
+        };
+    };
+    let Some(items) = items.as_array() else {
+        return Err(not_k8s("`items` is not a list".into()));
+    };
+    // `PodList` → `Pod`; kubectl's plain `List` (or none) gives no kind.
+    let implied = kind
+        .and_then(|k| k.strip_suffix("List"))
+        .filter(|k| !k.is_empty());
+    let mut out = Vec::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        match it.get("kind").and_then(Value::as_str).or(implied) {
+            Some(k) => out.push((k, it)),
+            None => problems.push(format!(
+                "item {i} (`{}`) of the {}: no `kind`, and the list's kind names none",
+                meta(it, "name"),
+                kind.unwrap_or("list")
+            )),
+        }
+    }
+    Ok(out)
+}
+
+/// Read a cluster from what kubectl or the API prints (see [`objects`]) and
+/// its `.metrics.json` beside it, if any.
+pub fn read(path: &Path, name: &str) -> Result<Cluster, crate::collect::ReadError> {
+    let v = crate::collect::source::read_json(path, Some("what `kubectl get … -o json` prints"))?;
     let mut c = Cluster {
         name: name.to_string(),
         path: path.to_path_buf(),
         ..Cluster::default()
     };
+    let items = objects(path, &v, &mut c.problems)?;
+    if items.is_empty() && c.problems.is_empty() {
+        c.problems
+            .push("the file holds no objects (an empty list)".into());
+    }
     // Owners of ReplicaSets and Jobs, to walk a pod up to its workload.
     let mut owners: HashMap<(String, String, String), (String, String)> = HashMap::new();
     let mut pods = Vec::new();
-    for it in items {
-        let kind = it["kind"].as_str().unwrap_or("");
+    for (kind, it) in items {
         let (ns, n) = (meta(it, "namespace"), meta(it, "name"));
         match kind {
             "Node" => {
@@ -345,7 +391,45 @@ pub fn machine(provider_id: &str) -> Option<(crate::inventory::kinds::Provider, 
     if let Some(rest) = provider_id.strip_prefix("azure://") {
         return Some((Provider::Azure, rest.to_ascii_lowercase()));
     }
+    // `gce://PROJECT/ZONE/NAME`: the instance is known by its name.
+    if let Some(rest) = provider_id.strip_prefix("gce://") {
+        return Some((Provider::Gcp, rest.rsplit('/').next()?.to_ascii_lowercase()));
+    }
     None
+}
+
+/// The annotation that says where a resource's spec came from; the carbon
+/// engine repeats it with the estimate.
+pub const SPEC_FROM: &str = "estate.io/spec-from";
+
+/// A node no cloud VM is, as an on-prem server: its capacity's CPUs taken as
+/// cores (one socket), its memory in GB. With no readable CPU capacity it
+/// has no `cpu`, and the carbon engine lists it as not estimated.
+fn capacity_spec(spec: &mut crate::inventory::kinds::ResourceSpec, n: &Node) {
+    if n.cpu_milli > 0 {
+        spec.cpu = Some(crate::inventory::kinds::CpuSpec {
+            model: None,
+            sockets: 1,
+            cores: u32::try_from(n.cpu_milli.div_ceil(1000)).unwrap_or(u32::MAX),
+            threads: None,
+        });
+        spec.memory_gb = Some(n.memory_bytes as f64 / f64::from(1u32 << 30));
+    }
+}
+
+fn capacity_note(n: &Node) -> String {
+    let why = match &n.provider_id {
+        Some(p) => format!("provider id `{p}` names no AWS, Azure or GCP VM"),
+        None => "no provider id".into(),
+    };
+    if n.cpu_milli == 0 {
+        return format!("Kubernetes node ({why}) with no readable CPU capacity");
+    }
+    format!(
+        "Kubernetes node capacity ({why}): {} CPU(s) taken as cores, {:.1} GB memory, no site (default PUE, GB grid)",
+        n.cpu_milli.div_ceil(1000),
+        n.memory_bytes as f64 / f64::from(1u32 << 30)
+    )
 }
 
 /// The model's resources by what a node's provider id or name can say:
@@ -408,10 +492,16 @@ pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Clust
         let idx = match found {
             Some(i) => i,
             None => {
-                let provider = m.as_ref().map_or(Provider::Other, |(p, _)| *p);
+                let provider = m.as_ref().map_or(Provider::OnPrem, |(p, _)| *p);
                 let mut spec = ResourceSpec::new(ResourceType::Compute, provider);
-                spec.instance_type = n.instance_type.clone();
-                spec.region = n.region.clone().map(spanned);
+                if provider == Provider::OnPrem {
+                    // Bare metal, minikube, kind: no cloud VM to price; the
+                    // carbon engine's on-prem spec model reads its capacity.
+                    capacity_spec(&mut spec, n);
+                } else {
+                    spec.instance_type = n.instance_type.clone();
+                    spec.region = n.region.clone().map(spanned);
+                }
                 spec.tags = n
                     .labels
                     .iter()
@@ -433,10 +523,13 @@ pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Clust
                     .systems(&facts)
                     .map(|(s, _)| s.iter().map(|(id, _)| id.clone()).collect())
                     .unwrap_or_default();
-                let node =
+                let mut node =
                     crate::model::Node::resource(id.clone(), n.name.clone(), spec, "kubernetes");
+                if provider == Provider::OnPrem {
+                    node.annotations.insert(SPEC_FROM.into(), capacity_note(n));
+                }
                 let i = model.add_node(node);
-                if let (Some(region), true) = (&n.region, provider != Provider::Other) {
+                if let (Some(region), true) = (&n.region, provider != Provider::OnPrem) {
                     let r = crate::model::build::region_node(model, provider, region);
                     model.graph.add_edge(
                         i,
