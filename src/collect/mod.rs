@@ -21,6 +21,7 @@ pub mod billing;
 pub mod endoflife;
 pub mod json;
 pub mod kubernetes;
+pub mod numbers;
 pub mod paging;
 pub mod prometheus;
 pub mod register;

@@ -266,11 +266,16 @@ pub fn collect(opts: &Options) -> Result<Scrape, String> {
 /// Read what `estate collect prometheus` wrote.
 pub fn read(path: &Path) -> Result<Scrape, crate::collect::ReadError> {
     let text = crate::collect::source::read_text(path)?;
-    crate::collect::json::parse(&text).map_err(|error| crate::collect::ReadError::Json {
-        path: path.to_path_buf(),
-        error,
-        expected: Some("what `estate collect prometheus` writes"),
-    })
+    let scrape: Scrape =
+        crate::collect::json::parse(&text).map_err(|error| crate::collect::ReadError::Json {
+            path: path.to_path_buf(),
+            error,
+            expected: Some("what `estate collect prometheus` writes"),
+        })?;
+    for h in &scrape.hosts {
+        crate::collect::numbers::host(path, h)?;
+    }
+    Ok(scrape)
 }
 
 /// The names a host may go by in the inventory, most specific first.

@@ -262,6 +262,9 @@ pub fn read(source: &Source) -> Result<Collection, ReadError> {
         ),
         Source::Prometheus(path) => (Vec::new(), Read::Prometheus(prometheus::read(path)?)),
     };
+    for f in &found {
+        super::numbers::found(f)?;
+    }
     Ok(Collection {
         source: source.clone(),
         found,

@@ -192,8 +192,15 @@ pub fn read(path: &Path, name: &str) -> Result<Cluster, crate::collect::ReadErro
         match kind {
             "Node" => {
                 let l: BTreeMap<String, String> = super::string_map(it.pointer("/metadata/labels"));
+                // A quantity beyond any machine (100,000 CPUs, 1 PiB) is a problem, not a size.
                 let q = |path: &str, parse: fn(&str) -> Option<u64>| {
-                    it.pointer(path).and_then(Value::as_str).and_then(parse)
+                    let v = it.pointer(path).and_then(Value::as_str).and_then(parse);
+                    let max = if path.ends_with("cpu") {
+                        100_000_000
+                    } else {
+                        1 << 50
+                    };
+                    v.filter(|v| *v <= max)
                 };
                 let cap_cpu = q("/status/capacity/cpu", cpu_milli);
                 let cap_mem = q("/status/capacity/memory", memory_bytes);
