@@ -68,7 +68,7 @@ pub fn read_state(path: &Path) -> Result<State, ReadError> {
             Some(4) => {}
             Some(n @ 1..=3) => {
                 return Err(ReadError::Content(format!(
-                    "{}:1:1: Terraform state format version {n} (written by Terraform 0.11 or earlier); Estate reads version 4: upgrade it by running `terraform state pull > {}` with a current Terraform (0.12 or later) in that configuration, which reads version {n} and writes version 4",
+                    "{}:1:1: Terraform state format version {n} (written by Terraform 0.11 or earlier); Estate reads format version 4: upgrade it by running `terraform state pull > {}` with a current Terraform (0.12 or later) in that configuration, which reads version {n} and writes version 4",
                     f.display(),
                     f.file_name()
                         .map_or("terraform.tfstate".into(), |n| n.to_string_lossy())
@@ -539,4 +539,100 @@ pub fn map(ty: &str, attrs: &Value) -> Option<Found> {
         attached_to: None,
         member_of: None,
     })
+}
+
+#[cfg(test)]
+mod real_world {
+    //! terraform-json's and Terraform's own test data (tests/real-world/terraform/PROVENANCE.md).
+    use super::*;
+
+    fn file(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/real-world/terraform")
+            .join(name)
+    }
+
+    #[test]
+    fn a_plan_without_resource_changes_is_a_plan_of_none() {
+        let p = read_plan(&file("terraform-json-actions.plan.json")).unwrap();
+        assert_eq!((p.changes.len(), p.unchanged), (0, 0));
+        // terraform-json's basic plan: 7 managed creates (a data source is not a change).
+        let p = read_plan(&file("terraform-json-basic.plan.json")).unwrap();
+        assert_eq!((p.changes.len(), p.unchanged), (7, 0));
+        assert!(p.changes.iter().all(|c| c.action == "create"));
+    }
+
+    #[test]
+    fn wrapper_output_and_non_plans_say_what_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = std::fs::read_to_string(file("terraform-json-actions.plan.json")).unwrap();
+        let wrapped = dir.path().join("plan.json");
+        std::fs::write(
+            &wrapped,
+            format!(
+                "[command]/home/runner/work/_temp/3c1f/terraform-bin show -json tfplan\n{plan}\n::debug::Terraform exited with code 0.\n"
+            ),
+        )
+        .unwrap();
+        let e = read_plan(&wrapped).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!(
+                "{}:1:1: line 1 is `[command]/home/runner/work/_temp/3c1f/terraform-bin show -json tfplan`, the command line hashicorp/setup-terraform's wrapper prints",
+                wrapped.display()
+            )),
+            "{e}"
+        );
+        assert!(e.contains("`terraform show -json plan > plan.json`"), "{e}");
+        assert!(e.contains("`terraform_wrapper: false`"), "{e}");
+        // A state is not a plan.
+        let e = read_plan(&file("terraform-v3-simple.tfstate"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("; this is a Terraform state file"), "{e}");
+    }
+
+    #[test]
+    fn old_state_versions_say_how_to_upgrade() {
+        for (name, n) in [
+            ("terraform-v1-simple.tfstate", 1),
+            ("terraform-v3-simple.tfstate", 3),
+        ] {
+            let e = read_state(&file(name)).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "{}:1:1: Terraform state format version {n} (written by Terraform 0.11 or earlier); Estate reads format version 4: upgrade it by running `terraform state pull > {name}` with a current Terraform (0.12 or later) in that configuration, which reads version {n} and writes version 4",
+                    file(name).display()
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn terraform_json_s_invalid_state_is_located() {
+        let e = read_state(&file("terraform-json-invalid.state.json"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}:12:28: trailing characters at line 12 column 28",
+                file("terraform-json-invalid.state.json").display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_second_resource_changes_is_refused_not_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("dup.json");
+        let basic = std::fs::read_to_string(file("terraform-json-basic.plan.json")).unwrap();
+        // The real plan with `"resource_changes": []` after its own: last-wins would read no changes.
+        let body = basic.trim_end().strip_suffix('}').unwrap();
+        let text = format!("{body},\n\"resource_changes\": []}}");
+        std::fs::write(&p, &text).unwrap();
+        let e = read_plan(&p).unwrap_err().to_string();
+        assert!(e.contains("duplicate key `resource_changes`"), "{e}");
+        assert!(e.starts_with(&format!("{}:", p.display())), "{e}");
+    }
 }

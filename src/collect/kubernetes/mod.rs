@@ -622,3 +622,103 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod real_world {
+    //! k9s's test fixtures: a real minikube Node and Pod (tests/real-world/kubernetes/PROVENANCE.md).
+    use super::*;
+
+    fn real(name: &str) -> Value {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/real-world/kubernetes")
+            .join(name);
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    fn read_value(v: &Value) -> Result<Cluster, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.json");
+        std::fs::write(&p, v.to_string()).unwrap();
+        read(&p, "c").map_err(|e| e.to_string().replace(&p.display().to_string(), "c.json"))
+    }
+
+    /// The object without its `kind`, as the API lists items.
+    fn unkinded(mut v: Value) -> Value {
+        v.as_object_mut().unwrap().remove("kind");
+        v
+    }
+
+    #[test]
+    fn a_single_object_a_typed_list_and_kubectl_s_list_read_alike() {
+        let (node, pod) = (real("k9s-minikube-node.json"), real("k9s-pod.json"));
+        let forms = [
+            // `kubectl get node minikube -o json`.
+            (node.clone(), 1, 0),
+            (pod.clone(), 0, 1),
+            // The API's NodeList and PodList: items carry no kind.
+            (
+                serde_json::json!({"kind": "NodeList", "apiVersion": "v1", "items": [unkinded(node.clone())]}),
+                1,
+                0,
+            ),
+            (
+                serde_json::json!({"kind": "PodList", "apiVersion": "v1", "items": [unkinded(pod.clone())]}),
+                0,
+                1,
+            ),
+            // kubectl's List: each item names its kind.
+            (
+                serde_json::json!({"kind": "List", "apiVersion": "v1", "items": [node.clone(), pod.clone()]}),
+                1,
+                1,
+            ),
+        ];
+        for (v, nodes, pods) in forms {
+            let c = read_value(&v).unwrap();
+            assert_eq!(
+                (c.nodes.len(), c.pods.len()),
+                (nodes, pods),
+                "{}",
+                v["kind"]
+            );
+            assert!(c.problems.is_empty(), "{:?}", c.problems);
+        }
+        let c = read_value(&serde_json::json!({"kind": "List", "items": [node, pod]})).unwrap();
+        let n = &c.nodes[0];
+        // 4 CPUs, 8163684Ki; no provider id or instance type (minikube).
+        assert_eq!((n.cpu_milli, n.memory_bytes), (4000, 8163684 * 1024));
+        assert_eq!(
+            (n.provider_id.as_deref(), n.instance_type.as_deref()),
+            (None, None)
+        );
+        let p = &c.pods[0];
+        assert_eq!(
+            (p.cpu_request_milli, p.memory_request_bytes),
+            (100, 70 << 20)
+        );
+        assert_eq!(p.node.as_deref(), Some("minikube"));
+    }
+
+    #[test]
+    fn what_is_not_understood_is_said() {
+        let node = real("k9s-minikube-node.json");
+        // kubectl's List whose item lost its kind: counted, not dropped silently.
+        let c = read_value(&serde_json::json!({"kind": "List", "items": [unkinded(node.clone())]}))
+            .unwrap();
+        assert_eq!(
+            c.problems,
+            ["item 0 (`minikube`) of the List: no `kind`, and the list's kind names none"]
+        );
+        let c = read_value(&serde_json::json!({"kind": "NodeList", "items": []})).unwrap();
+        assert_eq!(c.problems, ["the file holds no objects (an empty list)"]);
+        let c = read_value(
+            &serde_json::json!({"kind": "ConfigMapList", "items": [{"metadata": {"name": "x"}}]}),
+        )
+        .unwrap();
+        assert_eq!(c.other_kinds.get("ConfigMap"), Some(&1));
+        assert_eq!(
+            read_value(&serde_json::json!({"nodes": [node]})).unwrap_err(),
+            "c.json:1:1: no `items` and no `kind`; expected what `kubectl get … -o json` prints: a `List` (or `PodList`, `NodeList` …) with `items`, or one object with a `kind`"
+        );
+    }
+}
