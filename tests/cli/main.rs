@@ -13,6 +13,7 @@ mod kubernetes;
 mod layering;
 mod policies;
 mod prometheus;
+mod real_world_collectors;
 mod report;
 mod roadmap;
 mod snapshot;
