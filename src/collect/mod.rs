@@ -80,17 +80,10 @@ pub fn apply(model: &mut Model, collections: Vec<Collection>) -> (Collected, Vec
                         applied.problems.len()
                     ));
                 }
-                if !applied.other_kinds.is_empty() {
-                    let list: Vec<String> = applied
-                        .other_kinds
-                        .iter()
-                        .map(|(k, n)| format!("{k} ×{n}"))
-                        .collect();
+                if let Some((n, list)) = counted(&applied.other_kinds) {
                     notes.push(format!(
-                        "note: {}: {} object(s) of kinds Estate does not read were left out: {}",
+                        "note: {}: {n} object(s) of kinds Estate does not read were left out: {list}",
                         path.display(),
-                        applied.other_kinds.values().sum::<usize>(),
-                        list.join(", ")
                     ));
                 }
                 out.kubernetes.push(applied);
@@ -117,6 +110,12 @@ pub fn apply(model: &mut Model, collections: Vec<Collection>) -> (Collected, Vec
         ));
     }
     (out, notes)
+}
+
+/// Counts by kind or type as `(total, "A ×2, B ×1")`; `None` when empty.
+pub fn counted(by: &BTreeMap<String, usize>) -> Option<(usize, String)> {
+    let list: Vec<String> = by.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+    (!list.is_empty()).then(|| (by.values().sum(), list.join(", ")))
 }
 
 /// The one async runtime a live collector runs on (async lives only in

@@ -228,17 +228,10 @@ pub fn read(source: &Source) -> Result<Collection, ReadError> {
     let (found, read) = match source {
         Source::Terraform(path) => {
             let mut state = terraform::read_state(path)?;
-            if !state.unmapped_types.is_empty() {
-                let list: Vec<String> = state
-                    .unmapped_types
-                    .iter()
-                    .map(|(t, n)| format!("{t} ×{n}"))
-                    .collect();
+            if let Some((n, list)) = super::counted(&state.unmapped_types) {
                 notes.push(format!(
-                    "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
+                    "note: {}: {n} Terraform resource(s) of types Estate does not map were left out: {list}",
                     path.display(),
-                    state.unmapped_types.values().sum::<usize>(),
-                    list.join(", ")
                 ));
             }
             (std::mem::take(&mut state.found), Read::Terraform(state))
