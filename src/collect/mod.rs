@@ -19,7 +19,9 @@ pub mod aws;
 pub mod azure;
 pub mod billing;
 pub mod endoflife;
+pub mod json;
 pub mod kubernetes;
+pub mod numbers;
 pub mod paging;
 pub mod prometheus;
 pub mod register;
@@ -71,11 +73,17 @@ pub fn apply(model: &mut Model, collections: Vec<Collection>) -> (Collected, Vec
             Read::Kubernetes(cluster) => {
                 let machines = machines.get_or_insert_with(|| kubernetes::Machines::of(model));
                 let applied = kubernetes::apply(model, machines, &cluster);
-                if !applied.problems.is_empty() {
+                if let Some(first) = applied.problems.first() {
                     notes.push(format!(
-                        "warning: {}: {} object(s) with quantities that could not be read; `estate sources` lists them",
+                        "warning: {}: {} object(s) not read right (first: {first}); `estate sources` lists them",
                         path.display(),
                         applied.problems.len()
+                    ));
+                }
+                if let Some((n, list)) = counted(&applied.other_kinds) {
+                    notes.push(format!(
+                        "note: {}: {n} object(s) of kinds Estate does not read were left out: {list}",
+                        path.display(),
                     ));
                 }
                 out.kubernetes.push(applied);
@@ -102,6 +110,12 @@ pub fn apply(model: &mut Model, collections: Vec<Collection>) -> (Collected, Vec
         ));
     }
     (out, notes)
+}
+
+/// Counts by kind or type as `(total, "A ×2, B ×1")`; `None` when empty.
+pub fn counted(by: &BTreeMap<String, usize>) -> Option<(usize, String)> {
+    let list: Vec<String> = by.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+    (!list.is_empty()).then(|| (by.values().sum(), list.join(", ")))
 }
 
 /// The one async runtime a live collector runs on (async lives only in
@@ -381,7 +395,10 @@ pub fn merge(
                 if n.provenance.source == "terraform"
                     && let Some(Spec::Resource(r)) = &mut n.spec
                 {
+                    // Not running, and its volumes gone with it (storage
+                    // counts the whole period, running hours or not).
                     r.hours = Some(crate::inventory::kinds::spanned(0.0));
+                    r.storage.clear();
                 }
             }
         }

@@ -111,7 +111,7 @@ fn query_range(
         .body_mut()
         .read_to_string()
         .map_err(|e| format!("{endpoint}: {e}"))?;
-    let body: Value = serde_json::from_str(&text)
+    let body: Value = crate::collect::json::parse(&text)
         .map_err(|e| format!("{endpoint}: HTTP {status}, not Prometheus's JSON: {e}"))?;
     if body["status"] != "success" {
         return Err(format!(
@@ -272,11 +272,16 @@ pub fn collect(opts: &Options) -> Result<Scrape, FuturePeriod> {
 /// Read what `estate collect prometheus` wrote.
 pub fn read(path: &Path) -> Result<Scrape, crate::collect::ReadError> {
     let text = crate::collect::source::read_text(path)?;
-    serde_json::from_str(&text).map_err(|error| crate::collect::ReadError::Json {
-        path: path.to_path_buf(),
-        error,
-        expected: Some("what `estate collect prometheus` writes"),
-    })
+    let scrape: Scrape =
+        crate::collect::json::parse(&text).map_err(|error| crate::collect::ReadError::Json {
+            path: path.to_path_buf(),
+            error,
+            expected: Some("what `estate collect prometheus` writes"),
+        })?;
+    for h in &scrape.hosts {
+        crate::collect::numbers::host(path, h)?;
+    }
+    Ok(scrape)
 }
 
 /// The names a host may go by in the inventory, most specific first.

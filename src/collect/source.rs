@@ -187,13 +187,14 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     })
 }
 
-/// A JSON file, with what it was expected to be for the error.
+/// A JSON file, with what it was expected to be for the error; a key an
+/// object repeats is an error ([`super::json::parse`]).
 pub fn read_json(
     path: &Path,
     expected: Option<&'static str>,
 ) -> Result<serde_json::Value, ReadError> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|error| ReadError::Json {
+    super::json::parse(&text).map_err(|error| ReadError::Json {
         path: path.to_path_buf(),
         error,
         expected,
@@ -238,17 +239,10 @@ pub fn read(source: &Source) -> Result<Collection, ReadError> {
     let (found, read) = match source {
         Source::Terraform(path) => {
             let mut state = terraform::read_state(path)?;
-            if !state.unmapped_types.is_empty() {
-                let list: Vec<String> = state
-                    .unmapped_types
-                    .iter()
-                    .map(|(t, n)| format!("{t} ×{n}"))
-                    .collect();
+            if let Some((n, list)) = super::counted(&state.unmapped_types) {
                 notes.push(format!(
-                    "note: {}: {} Terraform resource(s) of types Estate does not map were left out: {}",
+                    "note: {}: {n} Terraform resource(s) of types Estate does not map were left out: {list}",
                     path.display(),
-                    state.unmapped_types.values().sum::<usize>(),
-                    list.join(", ")
                 ));
             }
             (std::mem::take(&mut state.found), Read::Terraform(state))
@@ -272,6 +266,9 @@ pub fn read(source: &Source) -> Result<Collection, ReadError> {
         ),
         Source::Prometheus(path) => (Vec::new(), Read::Prometheus(prometheus::read(path)?)),
     };
+    for f in &found {
+        super::numbers::found(f)?;
+    }
     Ok(Collection {
         source: source.clone(),
         found,

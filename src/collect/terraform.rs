@@ -48,7 +48,15 @@ pub fn read_state(path: &Path) -> Result<State, ReadError> {
     }
     let mut state = State::default();
     for f in files {
-        let v: Value = super::source::read_json(&f, None)?;
+        let text = super::source::read_text(&f)?;
+        if let Some(why) = wrapped(&f, &text) {
+            return Err(ReadError::Content(why));
+        }
+        let v: Value = super::json::parse(&text).map_err(|error| ReadError::Json {
+            path: f.clone(),
+            error,
+            expected: None,
+        })?;
         let version = v.get("version").and_then(Value::as_u64);
         // In a folder, a `.json` file that is not state (a plan, say) is listed, not read.
         let named_state = f.extension().is_some_and(|e| e == "tfstate") || f == path;
@@ -56,12 +64,23 @@ pub fn read_state(path: &Path) -> Result<State, ReadError> {
             state.skipped.push(f);
             continue;
         }
-        if version != Some(4) {
-            return Err(ReadError::Content(format!(
-                "{}:1:1: expected Terraform state format version 4 (`\"version\": 4`), found {}",
-                f.display(),
-                version.map_or("none".into(), |n| n.to_string())
-            )));
+        match version {
+            Some(4) => {}
+            Some(n @ 1..=3) => {
+                return Err(ReadError::Content(format!(
+                    "{}:1:1: Terraform state format version {n} (written by Terraform 0.11 or earlier); Estate reads format version 4: upgrade it by running `terraform state pull > {}` with a current Terraform (0.12 or later) in that configuration, which reads version {n} and writes version 4",
+                    f.display(),
+                    f.file_name()
+                        .map_or("terraform.tfstate".into(), |n| n.to_string_lossy())
+                )));
+            }
+            _ => {
+                return Err(ReadError::Content(format!(
+                    "{}:1:1: expected Terraform state format version 4 (`\"version\": 4`), found {}",
+                    f.display(),
+                    version.map_or("none".into(), |n| n.to_string())
+                )));
+            }
         }
         let resources = v
             .get("resources")
@@ -135,10 +154,28 @@ pub enum PlanError {
         source: serde_json::Error,
     },
     #[error(
-        "{}:1:1: expected a Terraform plan in JSON (`terraform show -json plan.out`) with `resource_changes`",
-        .path.display()
+        "{}:1:1: expected a Terraform plan in JSON (`terraform show -json plan.out`: `format_version` with `planned_values` or `resource_changes`){}",
+        .path.display(),
+        if *.state { "; this is a Terraform state file" } else { "" }
     )]
-    NotAPlan { path: PathBuf },
+    NotAPlan { path: PathBuf, state: bool },
+    /// Not JSON but what setup-terraform's wrapper printed around it.
+    #[error("{0}")]
+    Wrapped(String),
+}
+
+/// What hashicorp/setup-terraform's wrapper puts before the JSON (its
+/// `[command]/…/terraform-bin show -json plan` line), said as an error with
+/// how to get the JSON alone.
+fn wrapped(path: &Path, text: &str) -> Option<String> {
+    let first = text.trim_start_matches('\u{feff}').lines().next()?;
+    first.starts_with("[command]").then(|| {
+        format!(
+            "{}:1:1: line 1 is `{}`, the command line hashicorp/setup-terraform's wrapper prints (with its exit code after the output), not JSON; write clean JSON with `terraform show -json plan > plan.json` after setting `terraform_wrapper: false` on the setup-terraform step (or run `terraform-bin`)",
+            path.display(),
+            first.chars().take(80).collect::<String>()
+        )
+    })
 }
 
 /// A plan in JSON (`terraform show -json plan.out`): its managed resources'
@@ -149,14 +186,28 @@ pub fn read_plan(path: &Path) -> Result<ProposedChanges, PlanError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let v: Value = serde_json::from_str(&text).map_err(|source| PlanError::Json {
+    if let Some(why) = wrapped(path, &text) {
+        return Err(PlanError::Wrapped(why));
+    }
+    let v: Value = super::json::parse(&text).map_err(|source| PlanError::Json {
         path: path.to_path_buf(),
         source,
     })?;
-    let Some(changes) = v.get("resource_changes").and_then(Value::as_array) else {
-        return Err(PlanError::NotAPlan {
-            path: path.to_path_buf(),
-        });
+    // Terraform leaves `resource_changes` out of a plan that changes no
+    // resource (only outputs, or nothing): a plan of zero changes.
+    let is_plan = v.get("format_version").is_some_and(Value::is_string)
+        && ["planned_values", "resource_changes", "output_changes"]
+            .iter()
+            .any(|k| v.get(k).is_some_and(|x| x.is_object() || x.is_array()));
+    let changes = match v.get("resource_changes") {
+        Some(Value::Array(c)) if is_plan => c.as_slice(),
+        None if is_plan => &[],
+        _ => {
+            return Err(PlanError::NotAPlan {
+                path: path.to_path_buf(),
+                state: v.get("lineage").is_some() || v.get("values").is_some(),
+            });
+        }
     };
     // The AWS provider's region, for resources whose own region is not known yet.
     let default_region = v
@@ -488,4 +539,100 @@ pub fn map(ty: &str, attrs: &Value) -> Option<Found> {
         attached_to: None,
         member_of: None,
     })
+}
+
+#[cfg(test)]
+mod real_world {
+    //! terraform-json's and Terraform's own test data (tests/real-world/terraform/PROVENANCE.md).
+    use super::*;
+
+    fn file(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/real-world/terraform")
+            .join(name)
+    }
+
+    #[test]
+    fn a_plan_without_resource_changes_is_a_plan_of_none() {
+        let p = read_plan(&file("terraform-json-actions.plan.json")).unwrap();
+        assert_eq!((p.changes.len(), p.unchanged), (0, 0));
+        // terraform-json's basic plan: 7 managed creates (a data source is not a change).
+        let p = read_plan(&file("terraform-json-basic.plan.json")).unwrap();
+        assert_eq!((p.changes.len(), p.unchanged), (7, 0));
+        assert!(p.changes.iter().all(|c| c.action == "create"));
+    }
+
+    #[test]
+    fn wrapper_output_and_non_plans_say_what_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = std::fs::read_to_string(file("terraform-json-actions.plan.json")).unwrap();
+        let wrapped = dir.path().join("plan.json");
+        std::fs::write(
+            &wrapped,
+            format!(
+                "[command]/home/runner/work/_temp/3c1f/terraform-bin show -json tfplan\n{plan}\n::debug::Terraform exited with code 0.\n"
+            ),
+        )
+        .unwrap();
+        let e = read_plan(&wrapped).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!(
+                "{}:1:1: line 1 is `[command]/home/runner/work/_temp/3c1f/terraform-bin show -json tfplan`, the command line hashicorp/setup-terraform's wrapper prints",
+                wrapped.display()
+            )),
+            "{e}"
+        );
+        assert!(e.contains("`terraform show -json plan > plan.json`"), "{e}");
+        assert!(e.contains("`terraform_wrapper: false`"), "{e}");
+        // A state is not a plan.
+        let e = read_plan(&file("terraform-v3-simple.tfstate"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("; this is a Terraform state file"), "{e}");
+    }
+
+    #[test]
+    fn old_state_versions_say_how_to_upgrade() {
+        for (name, n) in [
+            ("terraform-v1-simple.tfstate", 1),
+            ("terraform-v3-simple.tfstate", 3),
+        ] {
+            let e = read_state(&file(name)).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "{}:1:1: Terraform state format version {n} (written by Terraform 0.11 or earlier); Estate reads format version 4: upgrade it by running `terraform state pull > {name}` with a current Terraform (0.12 or later) in that configuration, which reads version {n} and writes version 4",
+                    file(name).display()
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn terraform_json_s_invalid_state_is_located() {
+        let e = read_state(&file("terraform-json-invalid.state.json"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}:12:28: trailing characters at line 12 column 28",
+                file("terraform-json-invalid.state.json").display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_second_resource_changes_is_refused_not_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("dup.json");
+        let basic = std::fs::read_to_string(file("terraform-json-basic.plan.json")).unwrap();
+        // The real plan with `"resource_changes": []` after its own: last-wins would read no changes.
+        let body = basic.trim_end().strip_suffix('}').unwrap();
+        let text = format!("{body},\n\"resource_changes\": []}}");
+        std::fs::write(&p, &text).unwrap();
+        let e = read_plan(&p).unwrap_err().to_string();
+        assert!(e.contains("duplicate key `resource_changes`"), "{e}");
+        assert!(e.starts_with(&format!("{}:", p.display())), "{e}");
+    }
 }

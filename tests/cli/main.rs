@@ -14,6 +14,7 @@ mod layering;
 mod policies;
 mod prometheus;
 mod real_world_billing;
+mod real_world_collectors;
 mod report;
 mod roadmap;
 mod snapshot;

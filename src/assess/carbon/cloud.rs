@@ -1,13 +1,16 @@
 //! Cloud resources (AWS, Azure, GCP) by Cloud Carbon Footprint's method.
 //!
-//! Per resource, for `hours` (default: the whole period) × `count`:
+//! Per resource, for `hours` (its running hours; default: the whole period)
+//! × `count` — except storage, which exists and is billed per GB-month
+//! while its machine is stopped, so a volume counts the whole period:
 //! - compute kWh = vCPU-hours × (min + u × (max − min)) W / 1000 × PUE × replication,
 //!   with min/max watts per vCPU for the instance's microarchitecture and u the
 //!   measured utilisation, else the provider default (CCF: 50 %). AWS burstable
 //!   types with no measured utilisation count vCPU-hours × baseline / default,
 //!   as CCF's billing path does;
 //! - memory kWh = GB-hours above the per-chip baseline × coefficient × PUE;
-//! - storage kWh = TB-hours × SSD/HDD Wh per TB-hour / 1000 × PUE × replication;
+//! - storage kWh = TB-hours (over the whole period, not the running hours)
+//!   × SSD/HDD Wh per TB-hour / 1000 × PUE × replication;
 //! - embodied kgCO2e = the family host's embodied × share × hours / lifespan
 //!   (share per the set's `embodied_rule`);
 //! - emissions = kWh × the region's grid factor (CCF's table, or the country
@@ -319,9 +322,11 @@ fn resource(cache: &Cache<'_>, id: &str, r: &ResourceSpec) -> Result<Item, Strin
             ),
         });
     }
+    // A volume exists while its machine is stopped: the period, not the running hours.
+    let storage_hours = ctx.hours * count;
     let mut storage = 0.0;
     for s in &r.storage {
-        storage += storage_kwh(cache, &mut item, r, s, cloud, pue, hours);
+        storage += storage_kwh(cache, &mut item, r, s, cloud, pue, storage_hours);
     }
     item.energy_parts.storage = storage;
     kwh += Range::exact(storage);

@@ -433,6 +433,34 @@ mod tests {
     }
 
     #[test]
+    fn a_stopped_instance_s_volumes_count_the_whole_period() {
+        // Issue 20 item 10: `hours` are running hours; a volume exists (and is
+        // billed) while its machine is stopped. 100 GB SSD, replication 1,
+        // 2025 (8,760 h): 100 × 8760 / 1000 × 1.2 Wh/TB-h × PUE 1.135 / 1000.
+        let yaml = |hours: &str| {
+            format!(
+                "{DOC}kind: Resource\nmetadata: {{name: a}}\nspec: {{type: compute, provider: aws, region: eu-west-2, instance_type: m5.large{hours}, storage: [{{class: ssd, size_gb: 100, replication: 1}}]}}\n"
+            )
+        };
+        for hours in [", hours: 0", ", hours: 720", ""] {
+            let e = run("ccf", &yaml(hours));
+            let a = item(&e, "resource:a");
+            assert!(
+                (a.energy_parts.storage - 1.193112).abs() < 1e-9,
+                "{hours}: {:?}",
+                a.energy_parts
+            );
+            if hours == ", hours: 0" {
+                assert_eq!(a.energy_parts.compute, 0.0);
+                assert!(
+                    a.co2e(Basis::Location).central > 0.0,
+                    "its disk still emits"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn measured_utilisation_narrows_the_range() {
         let yaml = |u: &str| {
             format!(

@@ -119,9 +119,16 @@ pub fn estimate(ctx: &Context<'_>, est: &mut Estimate) {
                     };
                     item.notes.push(format!("{what} from {by}").into());
                 }
+                // A spec a collector derived (a Kubernetes node's capacity), said with the item.
+                if let Some(from) = ctx.model.node(*idx).annotations.get("estate.io/spec-from") {
+                    item.notes.push(format!("spec from {from}").into());
+                }
                 split_among_guests(ctx, item, r, guests, est);
             }
-            Err(reason) => {
+            Err(mut reason) => {
+                if let Some(from) = ctx.model.node(*idx).annotations.get("estate.io/spec-from") {
+                    reason = format!("{reason}; spec from {from}");
+                }
                 for (g, _) in guests {
                     est.not_estimated.push(NotEstimated {
                         id: ctx.model.node(*g).id.clone(),

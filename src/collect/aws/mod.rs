@@ -468,6 +468,7 @@ pub fn read_export(dir: &Path) -> Result<Export, crate::collect::ReadError> {
                     if let Some(m) = v.as_object() {
                         for (id, x) in m {
                             if let Some(avg) = x.get("Average").and_then(Value::as_f64) {
+                                crate::collect::numbers::percent(&f, id, avg)?;
                                 cpu.insert(id.clone(), avg);
                             }
                         }
@@ -521,7 +522,7 @@ pub fn read_export(dir: &Path) -> Result<Export, crate::collect::ReadError> {
             for found in &mut ex.found[first..] {
                 let key = found.id.rsplit([':', '/']).next().unwrap_or("");
                 if let Some(avg) = cpu.get(key) {
-                    found.spec.utilisation = Some(spanned((avg / 100.0).clamp(0.0, 1.0)));
+                    found.spec.utilisation = Some(spanned(avg / 100.0));
                 }
             }
         }

@@ -335,6 +335,9 @@ pub fn read_export(path: &Path) -> Result<Export, crate::collect::ReadError> {
                     .flat_map(|t| t["data"].as_array().cloned().unwrap_or_default())
                     .filter_map(|d| d["average"].as_f64())
                     .collect();
+                for p in &points {
+                    crate::collect::numbers::percent(&m, &resource, *p)?;
+                }
                 if !points.is_empty() {
                     cpu.insert(resource, points.iter().sum::<f64>() / points.len() as f64);
                 }
@@ -342,7 +345,7 @@ pub fn read_export(path: &Path) -> Result<Export, crate::collect::ReadError> {
         }
         for f in &mut ex.found {
             if let Some(avg) = cpu.get(&f.id) {
-                f.spec.utilisation = Some(spanned((avg / 100.0).clamp(0.0, 1.0)));
+                f.spec.utilisation = Some(spanned(avg / 100.0));
                 ex.measured += 1;
             }
         }

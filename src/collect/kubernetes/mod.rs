@@ -123,31 +123,84 @@ fn pod_requests(spec: &Value, what: &str, parse: fn(&str) -> Option<u64>) -> Res
     Ok(containers.max(init) + overhead)
 }
 
-/// Read a cluster from a kubectl List (and its `.metrics.json` beside it, if any).
-pub fn read(path: &Path, name: &str) -> Result<Cluster, crate::collect::ReadError> {
-    let v = crate::collect::source::read_json(path, Some("what `kubectl get … -o json` prints"))?;
-    let items = v["items"].as_array().ok_or_else(|| {
+/// The objects a file holds, each with its kind: a typed list as the API
+/// returns it (`PodList`, `NodeList`: items carry no `kind` and take the
+/// list's), kubectl's `List` (each item names its own), or one object
+/// (`kubectl get node NAME -o json`). Anything else is a located error; a
+/// `List` item with no `kind` is a counted problem.
+fn objects<'a>(
+    path: &Path,
+    v: &'a Value,
+    problems: &mut Vec<String>,
+) -> Result<Vec<(&'a str, &'a Value)>, crate::collect::ReadError> {
+    let not_k8s = |what: String| {
         crate::collect::ReadError::Content(format!(
-            "{}: not a Kubernetes List (expected an `items` list)",
+            "{}:1:1: {what}; expected what `kubectl get … -o json` prints: a `List` (or `PodList`, `NodeList` …) with `items`, or one object with a `kind`",
             path.display()
         ))
-    })?;
+    };
+    let kind = v.get("kind").and_then(Value::as_str);
+    let Some(items) = v.get("items") else {
+        return match kind {
+            Some(k) if !k.is_empty() && v.get("metadata").is_some_and(Value::is_object) => {
+                Ok(vec![(k, v)])
+            }
+            Some(k) => Err(not_k8s(format!("`kind: {k}` has no `metadata`"))),
+            None => Err(not_k8s("no `items` and no `kind`".into())),
+        };
+    };
+    let Some(items) = items.as_array() else {
+        return Err(not_k8s("`items` is not a list".into()));
+    };
+    // `PodList` → `Pod`; kubectl's plain `List` (or none) gives no kind.
+    let implied = kind
+        .and_then(|k| k.strip_suffix("List"))
+        .filter(|k| !k.is_empty());
+    let mut out = Vec::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        match it.get("kind").and_then(Value::as_str).or(implied) {
+            Some(k) => out.push((k, it)),
+            None => problems.push(format!(
+                "item {i} (`{}`) of the {}: no `kind`, and the list's kind names none",
+                meta(it, "name"),
+                kind.unwrap_or("list")
+            )),
+        }
+    }
+    Ok(out)
+}
+
+/// Read a cluster from what kubectl or the API prints (see [`objects`]) and
+/// its `.metrics.json` beside it, if any.
+pub fn read(path: &Path, name: &str) -> Result<Cluster, crate::collect::ReadError> {
+    let v = crate::collect::source::read_json(path, Some("what `kubectl get … -o json` prints"))?;
     let mut c = Cluster {
         name: name.to_string(),
         path: path.to_path_buf(),
         ..Cluster::default()
     };
+    let items = objects(path, &v, &mut c.problems)?;
+    if items.is_empty() && c.problems.is_empty() {
+        c.problems
+            .push("the file holds no objects (an empty list)".into());
+    }
     // Owners of ReplicaSets and Jobs, to walk a pod up to its workload.
     let mut owners: HashMap<(String, String, String), (String, String)> = HashMap::new();
     let mut pods = Vec::new();
-    for it in items {
-        let kind = it["kind"].as_str().unwrap_or("");
+    for (kind, it) in items {
         let (ns, n) = (meta(it, "namespace"), meta(it, "name"));
         match kind {
             "Node" => {
                 let l: BTreeMap<String, String> = super::string_map(it.pointer("/metadata/labels"));
+                // A quantity beyond any machine (100,000 CPUs, 1 PiB) is a problem, not a size.
                 let q = |path: &str, parse: fn(&str) -> Option<u64>| {
-                    it.pointer(path).and_then(Value::as_str).and_then(parse)
+                    let v = it.pointer(path).and_then(Value::as_str).and_then(parse);
+                    let max = if path.ends_with("cpu") {
+                        100_000_000
+                    } else {
+                        1 << 50
+                    };
+                    v.filter(|v| *v <= max)
                 };
                 let cap_cpu = q("/status/capacity/cpu", cpu_milli);
                 let cap_mem = q("/status/capacity/memory", memory_bytes);
@@ -345,7 +398,45 @@ pub fn machine(provider_id: &str) -> Option<(crate::inventory::kinds::Provider, 
     if let Some(rest) = provider_id.strip_prefix("azure://") {
         return Some((Provider::Azure, rest.to_ascii_lowercase()));
     }
+    // `gce://PROJECT/ZONE/NAME`: the instance is known by its name.
+    if let Some(rest) = provider_id.strip_prefix("gce://") {
+        return Some((Provider::Gcp, rest.rsplit('/').next()?.to_ascii_lowercase()));
+    }
     None
+}
+
+/// The annotation that says where a resource's spec came from; the carbon
+/// engine repeats it with the estimate.
+pub const SPEC_FROM: &str = "estate.io/spec-from";
+
+/// A node no cloud VM is, as an on-prem server: its capacity's CPUs taken as
+/// cores (one socket), its memory in GB. With no readable CPU capacity it
+/// has no `cpu`, and the carbon engine lists it as not estimated.
+fn capacity_spec(spec: &mut crate::inventory::kinds::ResourceSpec, n: &Node) {
+    if n.cpu_milli > 0 {
+        spec.cpu = Some(crate::inventory::kinds::CpuSpec {
+            model: None,
+            sockets: 1,
+            cores: u32::try_from(n.cpu_milli.div_ceil(1000)).unwrap_or(u32::MAX),
+            threads: None,
+        });
+        spec.memory_gb = Some(n.memory_bytes as f64 / f64::from(1u32 << 30));
+    }
+}
+
+fn capacity_note(n: &Node) -> String {
+    let why = match &n.provider_id {
+        Some(p) => format!("provider id `{p}` names no AWS, Azure or GCP VM"),
+        None => "no provider id".into(),
+    };
+    if n.cpu_milli == 0 {
+        return format!("Kubernetes node ({why}) with no readable CPU capacity");
+    }
+    format!(
+        "Kubernetes node capacity ({why}): {} CPU(s) taken as cores, {:.1} GB memory, no site (default PUE, GB grid)",
+        n.cpu_milli.div_ceil(1000),
+        n.memory_bytes as f64 / f64::from(1u32 << 30)
+    )
 }
 
 /// The model's resources by what a node's provider id or name can say:
@@ -408,10 +499,16 @@ pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Clust
         let idx = match found {
             Some(i) => i,
             None => {
-                let provider = m.as_ref().map_or(Provider::Other, |(p, _)| *p);
+                let provider = m.as_ref().map_or(Provider::OnPrem, |(p, _)| *p);
                 let mut spec = ResourceSpec::new(ResourceType::Compute, provider);
-                spec.instance_type = n.instance_type.clone();
-                spec.region = n.region.clone().map(spanned);
+                if provider == Provider::OnPrem {
+                    // Bare metal, minikube, kind: no cloud VM to price; the
+                    // carbon engine's on-prem spec model reads its capacity.
+                    capacity_spec(&mut spec, n);
+                } else {
+                    spec.instance_type = n.instance_type.clone();
+                    spec.region = n.region.clone().map(spanned);
+                }
                 spec.tags = n
                     .labels
                     .iter()
@@ -433,10 +530,13 @@ pub fn apply(model: &mut crate::model::Model, machines: &mut Machines, c: &Clust
                     .systems(&facts)
                     .map(|(s, _)| s.iter().map(|(id, _)| id.clone()).collect())
                     .unwrap_or_default();
-                let node =
+                let mut node =
                     crate::model::Node::resource(id.clone(), n.name.clone(), spec, "kubernetes");
+                if provider == Provider::OnPrem {
+                    node.annotations.insert(SPEC_FROM.into(), capacity_note(n));
+                }
                 let i = model.add_node(node);
-                if let (Some(region), true) = (&n.region, provider != Provider::Other) {
+                if let (Some(region), true) = (&n.region, provider != Provider::OnPrem) {
                     let r = crate::model::build::region_node(model, provider, region);
                     model.graph.add_edge(
                         i,
@@ -519,6 +619,106 @@ mod tests {
             c.pods
                 .iter()
                 .any(|p| p.workload == ("CronJob".into(), "report-it-sync".into()))
+        );
+    }
+}
+
+#[cfg(test)]
+mod real_world {
+    //! k9s's test fixtures: a real minikube Node and Pod (tests/real-world/kubernetes/PROVENANCE.md).
+    use super::*;
+
+    fn real(name: &str) -> Value {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/real-world/kubernetes")
+            .join(name);
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    fn read_value(v: &Value) -> Result<Cluster, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.json");
+        std::fs::write(&p, v.to_string()).unwrap();
+        read(&p, "c").map_err(|e| e.to_string().replace(&p.display().to_string(), "c.json"))
+    }
+
+    /// The object without its `kind`, as the API lists items.
+    fn unkinded(mut v: Value) -> Value {
+        v.as_object_mut().unwrap().remove("kind");
+        v
+    }
+
+    #[test]
+    fn a_single_object_a_typed_list_and_kubectl_s_list_read_alike() {
+        let (node, pod) = (real("k9s-minikube-node.json"), real("k9s-pod.json"));
+        let forms = [
+            // `kubectl get node minikube -o json`.
+            (node.clone(), 1, 0),
+            (pod.clone(), 0, 1),
+            // The API's NodeList and PodList: items carry no kind.
+            (
+                serde_json::json!({"kind": "NodeList", "apiVersion": "v1", "items": [unkinded(node.clone())]}),
+                1,
+                0,
+            ),
+            (
+                serde_json::json!({"kind": "PodList", "apiVersion": "v1", "items": [unkinded(pod.clone())]}),
+                0,
+                1,
+            ),
+            // kubectl's List: each item names its kind.
+            (
+                serde_json::json!({"kind": "List", "apiVersion": "v1", "items": [node.clone(), pod.clone()]}),
+                1,
+                1,
+            ),
+        ];
+        for (v, nodes, pods) in forms {
+            let c = read_value(&v).unwrap();
+            assert_eq!(
+                (c.nodes.len(), c.pods.len()),
+                (nodes, pods),
+                "{}",
+                v["kind"]
+            );
+            assert!(c.problems.is_empty(), "{:?}", c.problems);
+        }
+        let c = read_value(&serde_json::json!({"kind": "List", "items": [node, pod]})).unwrap();
+        let n = &c.nodes[0];
+        // 4 CPUs, 8163684Ki; no provider id or instance type (minikube).
+        assert_eq!((n.cpu_milli, n.memory_bytes), (4000, 8163684 * 1024));
+        assert_eq!(
+            (n.provider_id.as_deref(), n.instance_type.as_deref()),
+            (None, None)
+        );
+        let p = &c.pods[0];
+        assert_eq!(
+            (p.cpu_request_milli, p.memory_request_bytes),
+            (100, 70 << 20)
+        );
+        assert_eq!(p.node.as_deref(), Some("minikube"));
+    }
+
+    #[test]
+    fn what_is_not_understood_is_said() {
+        let node = real("k9s-minikube-node.json");
+        // kubectl's List whose item lost its kind: counted, not dropped silently.
+        let c = read_value(&serde_json::json!({"kind": "List", "items": [unkinded(node.clone())]}))
+            .unwrap();
+        assert_eq!(
+            c.problems,
+            ["item 0 (`minikube`) of the List: no `kind`, and the list's kind names none"]
+        );
+        let c = read_value(&serde_json::json!({"kind": "NodeList", "items": []})).unwrap();
+        assert_eq!(c.problems, ["the file holds no objects (an empty list)"]);
+        let c = read_value(
+            &serde_json::json!({"kind": "ConfigMapList", "items": [{"metadata": {"name": "x"}}]}),
+        )
+        .unwrap();
+        assert_eq!(c.other_kinds.get("ConfigMap"), Some(&1));
+        assert_eq!(
+            read_value(&serde_json::json!({"nodes": [node]})).unwrap_err(),
+            "c.json:1:1: no `items` and no `kind`; expected what `kubectl get … -o json` prints: a `List` (or `PodList`, `NodeList` …) with `items`, or one object with a `kind`"
         );
     }
 }
