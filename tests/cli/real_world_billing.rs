@@ -443,3 +443,21 @@ fn a_billing_path_that_is_not_a_file_is_a_located_error_not_a_hang() {
         );
     }
 }
+
+#[test]
+fn a_cost_json_that_repeats_a_key_is_refused_with_its_line() {
+    // The AWS CLI example with a second, empty `ResultsByTime` after the real one:
+    // serde_json alone would keep the empty one and report no spend.
+    let text = std::fs::read_to_string(corpus("aws-ce-get-cost-and-usage.json")).unwrap();
+    let end = text.trim_end().strip_suffix('}').unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ce.json");
+    std::fs::write(&f, format!("{end},\n    \"ResultsByTime\": []\n}}\n")).unwrap();
+    let r = spend("2017-09-01..2017-09-30", &[&f], &["--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("duplicate key `ResultsByTime`") && r.stderr.contains("ce.json:"),
+        "{}",
+        r.stderr
+    );
+}

@@ -283,11 +283,14 @@ fn read_json_text(path: &Path, shown: &str) -> Result<String, Error> {
 
 /// A JSON result file parsed into `T`, which borrows from `text`: money is
 /// taken as `&RawValue`, its decimal text as written, never through a float.
+/// A key an object repeats is refused, as in every JSON input.
 fn parse_json<'a, T: serde::Deserialize<'a>>(text: &'a str, shown: &str) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|error| Error::Json {
-        path: shown.to_string(),
-        error,
-    })
+    crate::collect::json::check_unique_keys(text)
+        .and_then(|()| serde_json::from_str(text))
+        .map_err(|error| Error::Json {
+            path: shown.to_string(),
+            error,
+        })
 }
 
 /// A JSON value's text as a CSV cell would hold it: a string unquoted,
