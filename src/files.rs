@@ -177,7 +177,7 @@ mod tests {
         let e = read_text(&p, 4, "inventory files").unwrap_err().to_string();
         assert!(
             e.ends_with(
-                "a.yaml: 12 bytes, more than the 4 bytes Estate reads from inventory files"
+                "a.yaml: 11 bytes, more than the 4 bytes Estate reads from inventory files"
             ),
             "{e}"
         );
