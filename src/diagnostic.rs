@@ -259,6 +259,20 @@ fn byte_offset(text: &str, line: u32, column: u32) -> Option<usize> {
     Some(start + col)
 }
 
+/// The longest line quoted under a diagnostic. miette cannot draw a caret
+/// past column 65,535 (it panics), and a longer quote helps nobody: such a
+/// diagnostic is the plain located line (and its help) alone.
+const QUOTABLE_LINE: usize = 4096;
+
+/// Whether the lines miette would quote around `line` (it shows one either side) are short enough.
+fn quotable(text: &str, line: u32) -> bool {
+    let first = line.saturating_sub(2) as usize;
+    text.split('\n')
+        .skip(first)
+        .take(3)
+        .all(|l| l.len() <= QUOTABLE_LINE)
+}
+
 /// The caret label: the message up to its first comma or colon.
 fn short_label(message: &str) -> String {
     let end = message.find([',', ':', ';']).unwrap_or(message.len());
@@ -284,6 +298,7 @@ fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     };
     if let Some(loc) = d.loc
         && let Some(file) = sources.get(loc.file)
+        && quotable(&file.text, loc.line)
         && let Some(offset) = byte_offset(&file.text, loc.line, loc.column)
     {
         // Underline the token: up to white space, a flow delimiter, or a key's colon.
@@ -340,6 +355,35 @@ mod tests {
         assert_eq!(byte_offset(text, 2, 7), Some(5 + 7));
         assert_eq!(byte_offset(text, 1, 1), Some(0));
         assert_eq!(byte_offset(text, 9, 1), None);
+    }
+
+    #[test]
+    fn an_error_past_column_65535_is_a_plain_located_line() {
+        let mut sources = Sources::default();
+        let line = format!(
+            "metadata: {{name: a, title: \"{}\", bogus: 1}}\n",
+            "x".repeat(70_000)
+        );
+        let f = sources.add(
+            "inv/a.yaml".into(),
+            Arc::from(format!("kind: System\n{line}")),
+        );
+        let mut ds = Diagnostics::default();
+        let at = |line, column| {
+            Some(Loc {
+                file: f,
+                line,
+                column,
+            })
+        };
+        ds.push(Diagnostic::error(at(2, 70_033), "unknown field `bogus`").with_help("h"));
+        // The short line before it is quoted with its neighbour, so it is plain too.
+        ds.push(Diagnostic::error(at(1, 1), "first"));
+        let text = ds.render(&sources, false);
+        assert_eq!(
+            text,
+            "error: inv/a.yaml:2:70033: unknown field `bogus`\n  help: h\nerror: inv/a.yaml:1:1: first\n"
+        );
     }
 
     #[test]

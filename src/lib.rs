@@ -8,8 +8,9 @@
 //! roadmaps and plans waves; `report` renders. `pipeline` calls the stages in
 //! one place and one order, and `commands` (one file per subcommand) load
 //! through it and render. `cli` and `settings` are the edge; `diagnostic`
-//! carries located problems from every stage that reads user files, and
-//! `output` the terminal and atomic writes. Dependencies point toward
+//! carries located problems from every stage that reads user files, `files`
+//! opens them (regular files only, bounded reads), and `output` the terminal
+//! and atomic writes. Dependencies point toward
 //! `model` (docs/architecture.md; tests/cli/layering.rs keeps it so).
 
 pub mod assess;
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod diagnostic;
+pub mod files;
 pub mod inventory;
 pub mod model;
 pub mod output;

@@ -114,26 +114,24 @@ impl Settings {
         let estate_dir = o.estate_dir.unwrap_or_else(|| PathBuf::from("."));
         let mut ds = Diagnostics::default();
         let path = estate_dir.join("estate.yaml");
-        let file: EstateFile = match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let id = sources.add(display(&path), text.clone().into());
-                match serde_saphyr::from_str(&text) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        ds.push(crate::diagnostic::yaml_error(&e, id));
-                        return Err(ds);
+        let file: EstateFile =
+            match crate::files::read_text(&path, crate::files::SETTINGS_LIMIT, "estate.yaml") {
+                Ok(text) => {
+                    let id = sources.add(display(&path), text.clone().into());
+                    match serde_saphyr::from_str(&text) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            ds.push(crate::diagnostic::yaml_error(&e, id));
+                            return Err(ds);
+                        }
                     }
                 }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => EstateFile::default(),
-            Err(e) => {
-                ds.push(Diagnostic::error(
-                    None,
-                    format!("cannot read `{}`: {e}", path.display()),
-                ));
-                return Err(ds);
-            }
-        };
+                Err(e) if e.is_not_found() => EstateFile::default(),
+                Err(e) => {
+                    ds.push(Diagnostic::error(None, format!("cannot read {e}")));
+                    return Err(ds);
+                }
+            };
         let from_file = |p: Option<PathBuf>, default: &str| {
             let p = p.unwrap_or_else(|| PathBuf::from(default));
             if p.is_absolute() {

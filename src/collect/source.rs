@@ -173,18 +173,22 @@ pub enum ReadError {
     /// The file was read but holds something else; the message is located.
     #[error("{0}")]
     Content(String),
+    /// Not a regular file, too large, or not UTF-8 (see [`crate::files`]).
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
 }
 
 fn expected_suffix(what: &Option<&'static str>) -> String {
     what.map(|w| format!(" (expected {w})")).unwrap_or_default()
 }
 
-/// A file's text.
+/// A file's text: a regular file only, at most [`crate::files::EXPORT_LIMIT`] bytes.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    std::fs::read_to_string(path).map_err(|error| ReadError::Io {
-        path: path.to_path_buf(),
-        error,
-    })
+    Ok(crate::files::read_text(
+        path,
+        crate::files::EXPORT_LIMIT,
+        "a collected export",
+    )?)
 }
 
 /// A JSON file, with what it was expected to be for the error; a key an
@@ -201,12 +205,9 @@ pub fn read_json(
     })
 }
 
-/// A folder's entries.
+/// A folder's entries (anything but a folder is refused, with what it is).
 pub fn read_dir(dir: &Path) -> Result<std::fs::ReadDir, ReadError> {
-    std::fs::read_dir(dir).map_err(|error| ReadError::Io {
-        path: dir.to_path_buf(),
-        error,
-    })
+    Ok(crate::files::read_dir(dir)?)
 }
 
 /// What one source held, read without touching the model.

@@ -1,5 +1,9 @@
 //! `estate import backstage`: Backstage catalog files (following local
 //! Location targets) mapped onto estate/v1 and written one file per kind.
+//!
+//! A file that cannot be read or parsed does not stop the others: every good
+//! document is imported and written, each problem is reported located, and
+//! the exit code is 2 when there was any error.
 
 use std::path::{Path, PathBuf};
 
@@ -20,23 +24,13 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
     let mut queue: Vec<PathBuf> = Vec::new();
     for p in paths {
         if p.is_dir() {
-            for e in walkdir::WalkDir::new(p)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                let is_yaml = matches!(
-                    e.path().extension().and_then(|x| x.to_str()),
-                    Some("yaml" | "yml")
-                );
-                if e.file_type().is_file() && is_yaml {
-                    queue.push(e.path().to_path_buf());
-                }
-            }
+            queue.extend(inventory::load::yaml_files(p, &mut inv.diagnostics));
         } else {
             queue.push(p.clone());
         }
     }
+    // Given order, each folder's files sorted (the queue is taken from its end).
+    queue.reverse();
     let mut seen = std::collections::HashSet::new();
     let mut followed = Vec::new();
     while let Some(path) = queue.pop() {
@@ -44,13 +38,10 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
         if !seen.insert(canonical) {
             continue;
         }
-        let text = match std::fs::read_to_string(&path) {
+        let text = match inventory::load::read_yaml(&path) {
             Ok(t) => t,
-            Err(e) => {
-                inv.diagnostics.push(crate::diagnostic::Diagnostic::error(
-                    None,
-                    format!("cannot read `{}`: {e}", path.display()),
-                ));
+            Err(d) => {
+                inv.diagnostics.push(d);
                 continue;
             }
         };
@@ -63,19 +54,22 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
             }
             let mut targets = Vec::new();
             for key in ["target", "targets"] {
-                match d.spec.get(key).map(|v| &v.value) {
-                    Some(serde_json::Value::String(s)) => targets.push(s.clone()),
-                    Some(serde_json::Value::Array(a)) => {
-                        targets.extend(a.iter().filter_map(|v| v.as_str().map(String::from)))
-                    }
+                let Some(v) = d.spec.get(key) else { continue };
+                let at = crate::diagnostic::Loc::from_yaml(d.file, d.line_offset, v.referenced);
+                match &v.value {
+                    serde_json::Value::String(s) => targets.push((s.clone(), at)),
+                    serde_json::Value::Array(a) => targets.extend(
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(|s| (s.to_string(), at))),
+                    ),
                     _ => {}
                 }
             }
-            for t in targets {
+            for (t, at) in targets {
                 let t = t.strip_prefix("file:").unwrap_or(&t);
                 if t.contains("://") {
                     inv.diagnostics.push(crate::diagnostic::Diagnostic::warning(
-                        None,
+                        at,
                         format!("Location target `{t}` is a URL; only local files are followed"),
                     ));
                     continue;
@@ -86,7 +80,7 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
                     queue.push(target);
                 } else {
                     inv.diagnostics.push(crate::diagnostic::Diagnostic::warning(
-                        None,
+                        at,
                         format!("Location target `{}` not found", target.display()),
                     ));
                 }
@@ -102,10 +96,14 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
     }
     let (entities, report) = backstage::convert(docs, &[]);
     inv.diagnostics.extend(report.diagnostics.iter().cloned());
-    if inv.diagnostics.errors() > 0 {
-        out.diagnostics(&inv.diagnostics, &inv.sources, false);
-        eprintln!("error: nothing written");
-        return Ok(BAD_INPUT);
+    if !report.unresolved.is_empty() {
+        inv.diagnostics.push(crate::diagnostic::Diagnostic::warning(
+            None,
+            format!(
+                "{} relation(s) name entities in none of the files given; each is kept as an annotation and listed",
+                report.unresolved.len()
+            ),
+        ));
     }
     // One file per kind, in a fixed order.
     let mut written = Vec::new();
@@ -129,16 +127,23 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
         written.push(file.display().to_string());
     }
     out.diagnostics(&inv.diagnostics, &inv.sources, false);
+    let errors = inv.diagnostics.errors();
+    if errors > 0 {
+        eprintln!(
+            "error: {errors} problem(s) above: what they name was not imported; every other entity was imported and written"
+        );
+    }
     match format {
         Format::Json => {
             let mut j = serde_json::to_value(&report)?;
             j["files"] = written.clone().into();
             j["followed"] = followed.into();
+            j["diagnostics"] = inv.diagnostics.to_json(&inv.sources);
             print_json(&j)?;
         }
         Format::Table => {
             print(&report::import::render_table(&report, &written))?;
         }
     }
-    Ok(OK)
+    Ok(if errors > 0 { BAD_INPUT } else { OK })
 }

@@ -120,13 +120,50 @@ pub struct Account {
     pub fields_kept: BTreeMap<String, usize>,
     /// Entities not turned into estate entities, with why.
     pub not_imported: Vec<String>,
-    /// Names changed to fit `[a-z0-9-]`.
+    /// Names changed: to fit `[a-z0-9-]`, or to keep apart entities that map to the same estate kind and name.
     pub renamed: Vec<(String, String)>,
+    /// Entities given a distinct estate name because another already had theirs.
+    pub clashes: Vec<Clash>,
+    /// Relations whose target is in none of the files given, kept as annotations.
+    pub unresolved: Vec<Unresolved>,
     #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// An entity renamed because another entity of the same estate kind has its name
+/// (a Backstage System and Component both `rhdh` are both estate Systems).
+#[derive(Debug, Serialize)]
+pub struct Clash {
+    /// The renamed entity, `kind:namespace/name`.
+    pub entity: String,
+    /// Its estate name now.
+    pub name: String,
+    /// Who keeps the name: a Backstage `kind:namespace/name` or an estate id.
+    pub kept_by: String,
+}
+
+/// A relation to an entity that none of the files given declares.
+#[derive(Debug, Serialize)]
+pub struct Unresolved {
+    /// The entity naming it, `kind:namespace/name`.
+    pub entity: String,
+    pub relation: String,
+    /// The target as written.
+    pub target: String,
+}
+
 impl Account {
+    /// A relation kept as an annotation; listed as unresolved when no file declares its target.
+    fn keep(&mut self, relation: &str, from: &str, text: &str, key: &str, known: &HashSet<String>) {
+        self.kept(relation);
+        if !known.contains(key) {
+            self.unresolved.push(Unresolved {
+                entity: from.to_string(),
+                relation: relation.to_string(),
+                target: text.to_string(),
+            });
+        }
+    }
     fn mapped(&mut self, relation: &str) {
         *self.relations_mapped.entry(relation.into()).or_default() += 1;
     }
@@ -192,8 +229,24 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
             );
         }
     }
+    // Every key a relation could name: what was read, and the estate entities beside it.
+    let mut known: HashSet<String> = target.keys().cloned().collect();
+    known.extend(entities.iter().map(Entity::key));
+    // Estate names, unique per estate kind: Systems, Domains, Resources and
+    // Groups keep theirs; a Component (also an estate System) whose name is
+    // taken gets `-component` (then a number) and is listed.
+    let mut taken: HashMap<(Kind, String), String> = existing
+        .iter()
+        .map(|d| ((d.kind, d.name().to_string()), d.id()))
+        .collect();
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by_key(|&i| entities[i].kind_lower() == "component");
+    let mut names: Vec<Option<String>> = vec![None; entities.len()];
     for e in &entities {
         *report.read.entry(e.kind.value.clone()).or_default() += 1;
+    }
+    for i in order {
+        let e = &entities[i];
         let kind = match e.kind_lower().as_str() {
             "domain" => Kind::Domain,
             "system" | "component" => Kind::System,
@@ -201,20 +254,38 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
             "group" => Kind::Team,
             _ => continue,
         };
-        let name = e.estate_name();
-        let original = e.meta_str("name").unwrap_or_default();
-        if name != original {
-            report.renamed.push((e.key(), name.clone()));
+        let key = e.key();
+        let mut name = e.estate_name();
+        if let Some(holder) = taken.get(&(kind, name.clone())).filter(|h| **h != key) {
+            let kept_by = holder.clone();
+            let base = slug(&format!("{name}-{}", e.kind_lower()));
+            name = base.clone();
+            for n in 2.. {
+                if !taken.contains_key(&(kind, name.clone())) {
+                    break;
+                }
+                name = format!("{base}-{n}");
+            }
+            report.clashes.push(Clash {
+                entity: key.clone(),
+                name: name.clone(),
+                kept_by,
+            });
         }
-        target.insert(e.key(), Ref::new(kind, name));
+        if name != e.meta_str("name").unwrap_or_default() {
+            report.renamed.push((key.clone(), name.clone()));
+        }
+        taken.entry((kind, name.clone())).or_insert(key.clone());
+        target.insert(key, Ref::new(kind, name.clone()));
+        names[i] = Some(name);
     }
     // Users count towards their groups' members.
     let mut members: HashMap<String, u32> = HashMap::new();
     // dependencyOf: the target depends on this entity.
     let mut reverse_deps: HashMap<String, Vec<Ref>> = HashMap::new();
     // APIs: providers and consumers, by API key.
-    let mut providers: HashMap<String, Vec<Ref>> = HashMap::new();
-    let mut consumers: HashMap<String, Vec<Ref>> = HashMap::new();
+    let mut providers: BTreeMap<String, Vec<(Ref, String, String)>> = BTreeMap::new();
+    let mut consumers: BTreeMap<String, Vec<(Ref, String, String)>> = BTreeMap::new();
     for e in &entities {
         let me = target.get(&e.key()).cloned();
         match e.kind_lower().as_str() {
@@ -225,7 +296,7 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
                         *members.entry(key).or_default() += 1;
                         report.mapped("memberOf");
                     } else {
-                        report.kept("memberOf");
+                        report.keep("memberOf", &e.key(), &g, &key, &known);
                     }
                 }
             }
@@ -246,20 +317,18 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
                     reverse_deps.entry(key).or_default().push(me.clone());
                     report.mapped("dependencyOf");
                 }
-                _ => report.kept("dependencyOf"),
+                _ => report.keep("dependencyOf", &e.key(), &d, &key, &known),
             }
         }
-        for a in e.spec_list("providesApis") {
-            providers
-                .entry(ref_key(&a, "api"))
-                .or_default()
-                .push(me.clone());
-        }
-        for a in e.spec_list("consumesApis") {
-            consumers
-                .entry(ref_key(&a, "api"))
-                .or_default()
-                .push(me.clone());
+        for (field, map) in [
+            ("providesApis", &mut providers),
+            ("consumesApis", &mut consumers),
+        ] {
+            for a in e.spec_list(field) {
+                map.entry(ref_key(&a, "api"))
+                    .or_default()
+                    .push((me.clone(), a, e.key()));
+            }
         }
     }
 
@@ -267,7 +336,7 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
     let mut names_used: HashSet<(Kind, String)> = HashSet::new();
     for (i, e) in entities.iter().enumerate() {
         let lower = e.kind_lower();
-        let mut metadata = metadata_of(e);
+        let mut metadata = metadata_of(e, names[i].as_deref());
         // Fields with no mapping are kept, not dropped.
         for (field, value) in &e.spec {
             if !known_fields(&lower).contains(&field.as_str()) {
@@ -290,13 +359,14 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
                            want: &[Kind],
                            md: &mut Metadata|
          -> Option<Spanned<Ref>> {
-            match target.get(&ref_key(text, default_kind)) {
+            let key = ref_key(text, default_kind);
+            match target.get(&key) {
                 Some(r) if want.contains(&r.kind) => {
                     report.mapped(relation);
                     Some(spanned(r.clone()))
                 }
                 _ => {
-                    report.kept(relation);
+                    report.keep(relation, &e.key(), text, &key, &known);
                     let key = format!("backstage.io/{relation}");
                     let joined = match md.annotations.get(&key) {
                         Some(prev) => format!("{prev}, {text}"),
@@ -390,13 +460,13 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
                     s.system = resolve("system", &sys, "system", &[Kind::System], &mut metadata);
                 }
                 if let Some(o) = &owner {
-                    report.kept("owner");
+                    report.keep("owner", &e.key(), o, &ref_key(o, "group"), &known);
                     metadata
                         .annotations
                         .insert("backstage.io/owner".into(), o.clone());
                 }
                 for d in e.spec_list("dependsOn") {
-                    report.kept("dependsOn");
+                    report.keep("dependsOn", &e.key(), &d, &ref_key(&d, "component"), &known);
                     let key = "backstage.io/dependsOn".to_string();
                     let joined = match metadata.annotations.get(&key) {
                         Some(prev) => format!("{prev}, {d}"),
@@ -413,10 +483,11 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
                 }
                 // `children` is the inverse of the children's `parent`.
                 for c in e.spec_list("children") {
-                    if target.contains_key(&ref_key(&c, "group")) {
+                    let key = ref_key(&c, "group");
+                    if target.contains_key(&key) {
                         report.mapped("children");
                     } else {
-                        report.kept("children");
+                        report.keep("children", &e.key(), &c, &key, &known);
                         metadata
                             .annotations
                             .insert("backstage.io/children".into(), c);
@@ -486,8 +557,12 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
             continue;
         }
         let key = e.key();
-        let provs = providers.get(&key).cloned().unwrap_or_default();
-        let cons = consumers.get(&key).cloned().unwrap_or_default();
+        let refs = |map: &BTreeMap<String, Vec<(Ref, String, String)>>| -> Vec<Ref> {
+            map.get(&key)
+                .map(|v| v.iter().map(|(r, ..)| r.clone()).collect())
+                .unwrap_or_default()
+        };
+        let (provs, cons) = (refs(&providers), refs(&consumers));
         report.relations_mapped.insert(
             "providesApis".into(),
             report
@@ -545,7 +620,7 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
                 } else {
                     slug(&format!("{}-{}-{}", e.estate_name(), c.name, p.name))
                 };
-                let mut metadata = metadata_of(e);
+                let mut metadata = metadata_of(e, None);
                 metadata.name = spanned(name);
                 metadata
                     .annotations
@@ -587,6 +662,30 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
             }
         }
     }
+    // API relations to APIs in none of the files given: kept on the entity that names them.
+    let apis: HashSet<String> = entities
+        .iter()
+        .filter(|e| e.kind_lower() == "api")
+        .map(Entity::key)
+        .collect();
+    for (relation, map) in [("providesApis", &providers), ("consumesApis", &consumers)] {
+        for (api, users) in map.iter().filter(|(api, _)| !apis.contains(*api)) {
+            for (me, text, from) in users {
+                report.keep(relation, from, text, api, &known);
+                let annotation = format!("backstage.io/{relation}");
+                if let Some(b) = built
+                    .iter_mut()
+                    .find(|b| b.kind == me.kind && b.metadata.name.value == me.name)
+                {
+                    let joined = match b.metadata.annotations.get(&annotation) {
+                        Some(prev) => format!("{prev}, {text}"),
+                        None => text.clone(),
+                    };
+                    b.metadata.annotations.insert(annotation, joined);
+                }
+            }
+        }
+    }
     let mut out = Vec::with_capacity(built.len());
     for b in built {
         let e = &entities[b.src];
@@ -606,10 +705,12 @@ pub fn convert(entities: Vec<Entity>, existing: &[Declared]) -> (Vec<Declared>, 
     (out, report)
 }
 
-fn metadata_of(e: &Entity) -> Metadata {
-    let mut m = Metadata::named(&e.estate_name());
+/// An entity's metadata under its estate name (`name`, or the Backstage name made valid).
+fn metadata_of(e: &Entity, name: Option<&str>) -> Metadata {
+    let name = name.map_or_else(|| e.estate_name(), str::to_string);
+    let mut m = Metadata::named(&name);
     m.name = Spanned::new(
-        e.estate_name(),
+        name,
         e.metadata.get("name").map_or(e.at, |v| v.referenced),
         e.at,
     );

@@ -67,7 +67,7 @@ pub struct Inventory {
     pub documents: usize,
 }
 
-/// Read every `*.yaml`/`*.yml` file under `dir` (sorted, hidden entries skipped).
+/// Read every `*.yaml`/`*.yml` file under `dir` (see [`yaml_files`] for what is passed over).
 pub fn load(dir: &Path) -> Inventory {
     let mut inv = Inventory::default();
     if !dir.is_dir() {
@@ -82,56 +82,16 @@ pub fn load(dir: &Path) -> Inventory {
         );
         return inv;
     }
-    let mut ignored = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     let mut backstage_docs = Vec::new();
     let mut texts: Vec<(u32, Arc<str>)> = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                inv.diagnostics.push(Diagnostic::error(
-                    None,
-                    format!("cannot read `{path}`: {e}"),
-                ));
-                continue;
+    for path in yaml_files(dir, &mut inv.diagnostics) {
+        match read_yaml(&path) {
+            Ok(text) => {
+                let text: Arc<str> = Arc::from(text);
+                let id = inv.sources.add(path, text.clone());
+                texts.push((id, text));
             }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        if !is_yaml {
-            ignored.push(path.display().to_string());
-            continue;
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let text: Arc<str> = Arc::from(text);
-                    let id = inv.sources.add(path.to_path_buf(), text.clone());
-                    texts.push((id, text));
-                }
-                Err(e) => inv.diagnostics.push(Diagnostic::error(
-                    None,
-                    format!("`{}` is not UTF-8 text: {e}", path.display()),
-                )),
-            },
-            Err(e) => inv.diagnostics.push(Diagnostic::error(
-                None,
-                format!("cannot read `{}`: {e}", path.display()),
-            )),
+            Err(d) => inv.diagnostics.push(d),
         }
     }
     // Files parse independently: in parallel, merged back in path order.
@@ -145,16 +105,6 @@ pub fn load(dir: &Path) -> Inventory {
     for contents in parsed {
         inv.merge(contents, &mut backstage_docs);
     }
-    if !ignored.is_empty() {
-        inv.diagnostics.push(Diagnostic::warning(
-            None,
-            format!(
-                "{} file(s) ignored because they are not YAML (.yaml/.yml): {}",
-                ignored.len(),
-                ignored.join(", ")
-            ),
-        ));
-    }
     if !backstage_docs.is_empty() {
         let (entities, report) = backstage::convert(backstage_docs, &inv.entities);
         inv.diagnostics.extend(report.diagnostics.iter().cloned());
@@ -163,6 +113,137 @@ pub fn load(dir: &Path) -> Inventory {
     }
     check_names(&mut inv);
     inv
+}
+
+/// Every `*.yaml`/`*.yml` file under `dir` (or `dir` itself when it is a
+/// file), sorted, links followed. Whatever is passed over is said: hidden
+/// entries (a name starting with `.`), FIFOs, devices and sockets, dangling
+/// links and link loops each get a warning with the path and the reason, and
+/// files that are not YAML one warning listing them. A folder is a folder
+/// whatever its name (`x.yaml/` is descended into, not read).
+pub fn yaml_files(dir: &Path, ds: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    let skipped = |path: &Path, why: &str| {
+        Diagnostic::warning(None, format!("skipped `{}`: {why}", path.display()))
+    };
+    let mut walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                ds.push(if let Some(back_to) = e.loop_ancestor() {
+                    skipped(
+                        &path,
+                        &format!("a symbolic link loop (back to `{}`)", back_to.display()),
+                    )
+                } else if link && !path.exists() {
+                    let to = std::fs::read_link(&path).unwrap_or_default();
+                    skipped(
+                        &path,
+                        &format!(
+                            "a dangling symbolic link (to `{}`, which does not exist)",
+                            to.display()
+                        ),
+                    )
+                } else {
+                    Diagnostic::error(None, format!("cannot read `{}`: {e}", path.display()))
+                });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+        if hidden {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            ds.push(skipped(path, "hidden (its name starts with `.`)"));
+            continue;
+        }
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            let what = crate::files::describe(kind);
+            ds.push(skipped(path, &format!("{what}, not a regular file")));
+            continue;
+        }
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        if is_yaml {
+            files.push(path.to_path_buf());
+        } else {
+            ignored.push(path.display().to_string());
+        }
+    }
+    if !ignored.is_empty() {
+        ds.push(Diagnostic::warning(
+            None,
+            format!(
+                "{} file(s) ignored because they are not YAML (.yaml/.yml): {}",
+                ignored.len(),
+                ignored.join(", ")
+            ),
+        ));
+    }
+    files
+}
+
+/// One inventory or catalog file's text: a regular file of at most
+/// [`crate::files::YAML_LIMIT`] bytes, or the error saying why not.
+pub fn read_yaml(path: &Path) -> Result<String, Diagnostic> {
+    crate::files::read_text(path, crate::files::YAML_LIMIT, "an inventory file")
+        .map_err(|e| Diagnostic::error(None, format!("cannot read {e}")))
+}
+
+/// The longest line read in a YAML document (1 MiB).
+pub const LINE_LIMIT: usize = 1 << 20;
+/// The largest YAML document read (16 MiB).
+pub const DOCUMENT_LIMIT: usize = 16 << 20;
+
+/// Why a document is too large to parse, located at its first over-long line or its start.
+fn oversized(chunk: &str, file: u32, line_offset: u32) -> Option<Diagnostic> {
+    if chunk.len() > DOCUMENT_LIMIT {
+        let at = Loc {
+            file,
+            line: line_offset + 1,
+            column: 1,
+        };
+        return Some(
+            Diagnostic::error(
+                Some(at),
+                format!(
+                    "this YAML document is {} bytes, more than the {DOCUMENT_LIMIT} Estate reads",
+                    chunk.len()
+                ),
+            )
+            .with_help("split it into several documents (`---`) or files"),
+        );
+    }
+    let (n, long) = (0u32..)
+        .zip(chunk.split('\n'))
+        .find(|(_, l)| l.len() > LINE_LIMIT)?;
+    let at = Loc {
+        file,
+        line: line_offset + n + 1,
+        column: 1,
+    };
+    Some(Diagnostic::error(
+        Some(at),
+        format!(
+            "line of {} bytes, more than the {LINE_LIMIT} Estate reads in a line; document not read",
+            long.len()
+        ),
+    ))
 }
 
 /// Parse the documents of one file's text into `inv`.
@@ -202,6 +283,10 @@ pub fn parse_file(file: u32, text: &str) -> FileContents {
     let mut out = FileContents::default();
     for (line_offset, chunk) in split_documents(text) {
         out.documents += 1;
+        if let Some(d) = oversized(chunk, file, line_offset) {
+            out.diagnostics.push(d);
+            continue;
+        }
         match parse_document(chunk) {
             Ok(Parsed::Estate {
                 kind,

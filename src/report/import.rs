@@ -16,7 +16,12 @@ pub fn render_table(r: &backstage::Account, written: &[String]) -> String {
         t.add_row(vec![k.clone(), n.to_string()]);
     }
     out.push_str(&format!("{t}\n"));
-    let mut t = super::table(&["Relation", "Mapped", "Kept as annotation"]);
+    let mut t = super::table(&[
+        "Relation",
+        "Mapped",
+        "Kept as annotation",
+        "of which target not in the files",
+    ]);
     let rels: std::collections::BTreeSet<&String> = r
         .relations_mapped
         .keys()
@@ -31,6 +36,11 @@ pub fn render_table(r: &backstage::Account, written: &[String]) -> String {
                 .unwrap_or(0)
                 .to_string(),
             r.relations_kept.get(rel).copied().unwrap_or(0).to_string(),
+            r.unresolved
+                .iter()
+                .filter(|u| &u.relation == rel)
+                .count()
+                .to_string(),
         ]);
     }
     out.push_str(&format!("{t}\n"));
@@ -45,7 +55,17 @@ pub fn render_table(r: &backstage::Account, written: &[String]) -> String {
         out.push_str(&format!("not imported: {n}\n"));
     }
     for (from, to) in &r.renamed {
-        out.push_str(&format!("renamed: {from} → {to}\n"));
+        out.push_str(&format!("renamed: {from} → {to}"));
+        if let Some(c) = r.clashes.iter().find(|c| &c.entity == from) {
+            out.push_str(&format!(" (its name is taken by {})", c.kept_by));
+        }
+        out.push('\n');
+    }
+    for u in &r.unresolved {
+        out.push_str(&format!(
+            "not in the files given: {} {} `{}` (kept as an annotation)\n",
+            u.entity, u.relation, u.target
+        ));
     }
     for w in written {
         out.push_str(&format!("wrote {w}\n"));

@@ -13,6 +13,7 @@ mod kubernetes;
 mod layering;
 mod policies;
 mod prometheus;
+mod real_world_backstage;
 mod real_world_billing;
 mod real_world_collectors;
 mod report;
@@ -103,6 +104,22 @@ pub fn serve_with(mut cmd: Command, arg: impl Fn(u16) -> String) -> Server {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     server
+}
+
+/// `estate show --format json`'s outgoing edges as `edge to` lines.
+pub fn outgoing(show: &Value) -> Vec<String> {
+    show["outgoing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["edge"].as_str().unwrap(),
+                e["to"].as_str().unwrap()
+            )
+        })
+        .collect()
 }
 
 pub fn json(r: &Run) -> Value {
@@ -472,19 +489,7 @@ fn backstage_catalog_imports_with_every_entity_and_relation_accounted_for() {
         "--format",
         "json",
     ]));
-    let s = json(&show);
-    let outgoing: Vec<String> = s["outgoing"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            format!(
-                "{} {}",
-                e["edge"].as_str().unwrap(),
-                e["to"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let outgoing = outgoing(&json(&show));
     for want in [
         "depends_on resource:crm-db",
         "depends_on system:crm-pdf-worker",
