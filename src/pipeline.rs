@@ -139,13 +139,21 @@ pub fn tuning(settings: &Settings) -> policy::pack::Tuning {
     }
 }
 
+/// Where the policy pack is read from: the shipped pack overlaid by the estate's directory.
+pub fn pack_location(settings: &Settings) -> policy::pack::Location<'_> {
+    policy::pack::Location {
+        dir: &settings.policies_dir,
+        given: settings.policies_dir_given,
+    }
+}
+
 /// The policy pack; `None` after printing why not.
 pub fn load_pack(
     settings: &Settings,
     sources: &mut Sources,
     out: &Terminal,
 ) -> Option<policy::Pack> {
-    let (pack, ds) = policy::pack::load(&settings.policies_dir, &tuning(settings), sources);
+    let (pack, ds) = policy::pack::load(&pack_location(settings), &tuning(settings), sources);
     out.diagnostics(&ds, sources, false);
     if ds.errors() > 0 {
         eprintln!(
@@ -170,7 +178,7 @@ pub struct Estate {
     pub bar: indicatif::ProgressBar,
 }
 
-/// The whole pipeline: inventory, the policy pack (when the estate has one),
+/// The whole pipeline: inventory, the policy pack (shipped, overlaid by the estate's),
 /// carbon and spend, the policy check, and (with `roadmaps`) every declared
 /// roadmap. `None` after printing why not.
 pub fn build(
@@ -198,15 +206,11 @@ pub fn build(
         return fail(bar);
     };
     let mut pack_sources = Sources::default();
-    let pack = if settings.policies_dir.is_dir() {
-        bar.set_message("reading the policy pack");
-        match load_pack(&settings, &mut pack_sources, out) {
-            Some(p) => Some(p),
-            None => return fail(bar),
-        }
-    } else {
-        None
+    bar.set_message("reading the policy pack");
+    let Some(pack) = load_pack(&settings, &mut pack_sources, out) else {
+        return fail(bar);
     };
+    let pack = Some(pack);
     bar.set_message("estimating carbon, attributing spend");
     let Some(assessed) = assess(&settings, model, today, out)? else {
         return fail(bar);

@@ -87,8 +87,10 @@ pub struct Settings {
     pub billing: Vec<(crate::collect::billing::Input, PathBuf)>,
     /// Currency → rate into the estate's currency.
     pub exchange_rates: indexmap::IndexMap<String, rust_decimal::Decimal>,
-    /// The policy pack's directory.
+    /// The estate's policy directory (overlaying the shipped pack file by file).
     pub policies_dir: PathBuf,
+    /// Whether `--policies` or estate.yaml named it (its absence is then an error).
+    pub policies_dir_given: bool,
     pub policies: PolicySettings,
     /// Collected sources read on every run, their paths resolved.
     pub sources: Vec<crate::collect::Source>,
@@ -186,6 +188,7 @@ impl Settings {
                 })
                 .collect()
         };
+        let policies_dir_given = o.policies.is_some() || file.policies.dir.is_some();
         let policies_dir = o
             .policies
             .unwrap_or_else(|| from_file(file.policies.dir.clone(), "policies"));
@@ -204,6 +207,7 @@ impl Settings {
         Ok(Settings {
             sources,
             policies_dir,
+            policies_dir_given,
             policies: file.policies,
             billing,
             exchange_rates: file

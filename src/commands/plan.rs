@@ -151,7 +151,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
             if chosen.is_empty() {
                 chosen = declared.iter().collect();
             }
-            let pack = if !no_policies && settings.policies_dir.is_dir() {
+            let pack = if !no_policies {
                 let mut sources = Sources::default();
                 match pipeline::load_pack(&settings, &mut sources, &ctx.term) {
                     Some(p) => Some(p),

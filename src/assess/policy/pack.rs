@@ -6,7 +6,7 @@
 //! estate.yaml (`policies: { params: { RULE: { NAME: VALUE } } }`) without
 //! copying the rule, and may switch rules off (`disabled: [RULE]`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
@@ -207,23 +207,77 @@ pub fn env() -> Arc<cel::Env> {
     .clone()
 }
 
-/// Read every `*.yaml` file under `dir` (sorted) into a pack.
-pub fn load(dir: &Path, settings: &Tuning, sources: &mut Sources) -> (Pack, Diagnostics) {
-    let mut ds = Diagnostics::default();
-    let mut pack = Pack::default();
-    if !dir.is_dir() {
-        ds.push(
-            Diagnostic::error(
-                None,
-                format!("policy directory `{}` not found", dir.display()),
+/// The shipped pack, compiled in: (file name, contents). Used when the
+/// estate has no `policies/`; an estate's own files replace these by name
+/// and extend them with new names. The sample estate's own files
+/// (`policies/waivers.yaml`, which names its systems) are not part of it.
+pub const SHIPPED: &[(&str, &str)] = &[
+    (
+        "architecture.yaml",
+        include_str!("../../../policies/architecture.yaml"),
+    ),
+    ("carbon.yaml", include_str!("../../../policies/carbon.yaml")),
+    ("cost.yaml", include_str!("../../../policies/cost.yaml")),
+    ("data.yaml", include_str!("../../../policies/data.yaml")),
+    (
+        "governance.yaml",
+        include_str!("../../../policies/governance.yaml"),
+    ),
+    (
+        "lifecycle.yaml",
+        include_str!("../../../policies/lifecycle.yaml"),
+    ),
+    (
+        "security.yaml",
+        include_str!("../../../policies/security.yaml"),
+    ),
+];
+
+/// Where the shipped files are shown in diagnostics.
+pub const BUILT_IN: &str = "(built in)/policies";
+
+/// Where a pack's files come from: the shipped pack overlaid, file by file,
+/// by the estate's directory (when it has one).
+#[derive(Clone, Debug)]
+pub struct Location<'a> {
+    pub dir: &'a Path,
+    /// Whether the directory was named (by `--policies` or estate.yaml), so
+    /// its absence is an error rather than "use the shipped pack".
+    pub given: bool,
+}
+
+/// The shipped pack's files overlaid by `dir`'s `*.yaml` files (same
+/// relative path replaces, a new one extends), in path order: (shown path,
+/// text). Unreadable files are errors in `ds`.
+fn pack_files(
+    at: &Location,
+    ds: &mut Diagnostics,
+) -> std::collections::BTreeMap<PathBuf, (PathBuf, String)> {
+    let mut files: std::collections::BTreeMap<PathBuf, (PathBuf, String)> = SHIPPED
+        .iter()
+        .map(|(name, text)| {
+            (
+                PathBuf::from(name),
+                (Path::new(BUILT_IN).join(name), (*text).to_string()),
             )
-            .with_help(
-                "give it with `--policies DIR`, or set `policies: { dir: … }` in estate.yaml",
-            ),
-        );
-        return (pack, ds);
+        })
+        .collect();
+    let dir = at.dir;
+    if !dir.is_dir() {
+        if at.given {
+            ds.push(
+                Diagnostic::error(
+                    None,
+                    format!("policy directory `{}` not found", dir.display()),
+                )
+                .with_help(
+                    "leave `--policies` and estate.yaml's `policies.dir` out to use the shipped pack",
+                ),
+            );
+        }
+        return files;
     }
-    let files: Vec<_> = walkdir::WalkDir::new(dir)
+    let found = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
@@ -235,21 +289,37 @@ pub fn load(dir: &Path, settings: &Tuning, sources: &mut Sources) -> (Pack, Diag
                 Some("yaml" | "yml")
             )
         })
-        .map(|e| e.into_path())
-        .collect();
-    for path in files {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        .map(|e| e.into_path());
+    for path in found {
+        let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+        match std::fs::read_to_string(&path) {
+            Ok(t) => {
+                files.insert(rel, (path, t));
+            }
             Err(e) => {
+                files.remove(&rel);
                 ds.push(Diagnostic::error(
                     None,
                     format!("cannot read `{}`: {e}", path.display()),
                 ));
-                continue;
             }
-        };
+        }
+    }
+    files
+}
+
+/// Read the shipped pack overlaid by the estate's `*.yaml` files under
+/// `at.dir` (see [`pack_files`]) into a pack.
+pub fn load(at: &Location, settings: &Tuning, sources: &mut Sources) -> (Pack, Diagnostics) {
+    let mut ds = Diagnostics::default();
+    let mut pack = Pack::default();
+    let files = pack_files(at, &mut ds);
+    if ds.errors() > 0 && !at.dir.is_dir() {
+        return (pack, ds);
+    }
+    for (_, (path, text)) in files {
         pack.files += 1;
-        let file = sources.add(path.clone(), text.clone().into());
+        let file = sources.add(path, text.clone().into());
         for (offset, doc) in crate::inventory::load::split_documents(&text) {
             read_doc(file, offset, doc, settings, &mut pack, &mut ds);
         }
@@ -683,6 +753,76 @@ fn suggest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Op
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    fn load(dir: &Path, given: bool) -> (super::Pack, crate::diagnostic::Diagnostics) {
+        let mut sources = crate::diagnostic::Sources::default();
+        super::load(
+            &super::Location { dir, given },
+            &Default::default(),
+            &mut sources,
+        )
+    }
+
+    #[test]
+    fn the_shipped_pack_is_every_rule_file_in_policies_but_the_samples_own() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml") && n != "waivers.yaml")
+            .collect();
+        on_disk.sort();
+        let shipped: Vec<&str> = super::SHIPPED.iter().map(|(n, _)| *n).collect();
+        assert_eq!(shipped, on_disk);
+        for (name, text) in super::SHIPPED {
+            assert_eq!(
+                *text,
+                std::fs::read_to_string(dir.join(name)).unwrap(),
+                "{name}"
+            );
+        }
+        // With no folder: the shipped rules, no waivers, no errors.
+        let (pack, ds) = load(Path::new("/nonexistent/policies"), false);
+        assert_eq!(ds.errors(), 0, "{ds:?}");
+        assert_eq!(pack.files, super::SHIPPED.len());
+        assert!(pack.rules.len() >= 30, "{}", pack.rules.len());
+        assert!(
+            pack.waivers.is_empty(),
+            "the sample's waivers are not shipped"
+        );
+        // A folder that was named must exist.
+        let (_, ds) = load(Path::new("/nonexistent/policies"), true);
+        assert_eq!(ds.errors(), 1);
+    }
+
+    #[test]
+    fn an_estates_file_replaces_the_shipped_file_of_its_name_and_new_files_extend() {
+        let (shipped, _) = load(Path::new("/nonexistent"), false);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("governance.yaml"), "").unwrap();
+        std::fs::write(
+            dir.path().join("extra.yaml"),
+            "apiVersion: estate/v1\nkind: Policy\nmetadata: { name: extra }\nspec:\n  rules:\n    - id: probe\n      title: Probe\n      kinds: [System]\n      require: has(node.owner)\n      severity: low\n      category: governance\n      message: x\n",
+        )
+        .unwrap();
+        let (pack, ds) = load(dir.path(), false);
+        assert_eq!(ds.errors(), 0, "{ds:?}");
+        let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+        assert!(ids.contains(&"probe"), "{ids:?}");
+        assert!(
+            !ids.contains(&"system-has-owner"),
+            "governance.yaml was replaced"
+        );
+        let governance = shipped
+            .rules
+            .iter()
+            .filter(|r| r.policy == "governance")
+            .count();
+        assert!(governance > 0);
+        assert_eq!(pack.rules.len(), shipped.rules.len() - governance + 1);
+        assert_eq!(pack.files, super::SHIPPED.len() + 1);
+    }
     #[test]
     fn templates_split_into_text_and_expressions() {
         let p = super::split_template("{{ node.name }} has {{size(x)}} links.").unwrap();
