@@ -81,8 +81,9 @@ pub fn load_model(o: Overrides, out: &Terminal) -> Result<Option<(Settings, Mode
     Ok(load(o, out)?.map(|l| (l.settings, l.model)))
 }
 
-/// Read the collected sources estate.yaml names and merge them into the
-/// model; `None` after printing why not.
+/// Read the collected sources estate.yaml names (or, when it names none,
+/// what `estate collect` stored last) and merge them into the model; `None`
+/// after printing why not.
 pub fn collected(
     settings: &Settings,
     model: &mut Model,
@@ -102,7 +103,23 @@ pub fn read_collected(
     model: &mut Model,
     out: &Terminal,
 ) -> Result<crate::collect::Collected, crate::collect::ReadError> {
-    let mut sources: Vec<&crate::collect::Source> = settings.sources.iter().collect();
+    let stored;
+    let mut sources: Vec<&crate::collect::Source> = if settings.sources_given {
+        settings.sources.iter().collect()
+    } else {
+        stored = stored_sources(&settings.out);
+        if !stored.is_empty() && !out.quiet {
+            let paths: Vec<String> = stored
+                .iter()
+                .map(|s| format!("`{}`", s.path().display()))
+                .collect();
+            eprintln!(
+                "note: estate.yaml lists no `sources:`; reading what `estate collect` stored last: {}",
+                paths.join(", ")
+            );
+        }
+        stored.iter().collect()
+    };
     sources.sort_by_key(|s| s.stage());
     let mut collections = Vec::new();
     for s in sources {
@@ -121,6 +138,42 @@ pub fn read_collected(
         }
     }
     Ok(collected)
+}
+
+/// What `estate collect` stored under `OUT/collected/` (the sources read
+/// when estate.yaml lists none): `aws/`, `azure/`, `kubernetes/CONTEXT.json`
+/// (the cluster named after its context) and `prometheus.json`.
+pub fn stored_sources(out: &std::path::Path) -> Vec<crate::collect::Source> {
+    use crate::collect::Source;
+    let dir = out.join("collected");
+    let mut found = Vec::new();
+    if dir.join("aws").is_dir() {
+        found.push(Source::Aws(dir.join("aws")));
+    }
+    if dir.join("azure").is_dir() {
+        found.push(Source::Azure(dir.join("azure")));
+    }
+    let mut clusters: Vec<PathBuf> = std::fs::read_dir(dir.join("kubernetes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| !p.to_string_lossy().ends_with(".metrics.json"))
+        .collect();
+    clusters.sort();
+    for path in clusters {
+        let cluster = path
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        found.push(Source::Kubernetes { path, cluster });
+    }
+    if dir.join("prometheus.json").is_file() {
+        found.push(Source::Prometheus(dir.join("prometheus.json")));
+    }
+    found
 }
 
 /// `--as-of` or today.

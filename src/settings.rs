@@ -48,9 +48,10 @@ pub struct EstateFile {
     /// `- prometheus: PATH` (what `estate collect prometheus` wrote),
     /// `- kubernetes: PATH` with `cluster: NAME` (kubectl's JSON),
     /// `- azure: PATH` (Resource Graph / `az resource list` JSON),
-    /// `- asset-register: CSV`, `- rvtools: CSV` (vInfo).
+    /// `- asset-register: CSV`, `- rvtools: CSV` (vInfo). Without this
+    /// key, what `estate collect` stored last under `out/collected/` is read.
     #[serde(default)]
-    pub sources: Vec<crate::collect::Source>,
+    pub sources: Option<Vec<crate::collect::Source>>,
 }
 
 pub use crate::model::Period;
@@ -94,6 +95,9 @@ pub struct Settings {
     pub policies: PolicySettings,
     /// Collected sources read on every run, their paths resolved.
     pub sources: Vec<crate::collect::Source>,
+    /// Whether estate.yaml lists `sources:` (else what `estate collect`
+    /// stored last is read).
+    pub sources_given: bool,
 }
 
 /// Flags that override estate.yaml.
@@ -199,13 +203,16 @@ impl Settings {
                 display(&estate_dir.join(p))
             }
         };
+        let sources_given = file.sources.is_some();
         let sources = file
             .sources
+            .unwrap_or_default()
             .into_iter()
             .map(|s| s.resolved(resolve))
             .collect();
         Ok(Settings {
             sources,
+            sources_given,
             policies_dir,
             policies_dir_given,
             policies: file.policies,

@@ -108,3 +108,63 @@ fn a_policy_folder_that_was_named_but_is_missing_is_an_error() {
         r.stderr
     );
 }
+
+/// Copy `from` (a folder) to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn what_estate_collect_stored_is_read_when_estate_yaml_lists_no_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &root().join("exports/aws"),
+        &dir.path().join("out/collected/aws"),
+    );
+    let inventory = root().join("inventory");
+    // (`estate sources` JSON, `estate carbon` run) with estate.yaml ending in `extra`.
+    let yaml = |extra: &str| {
+        std::fs::write(
+            dir.path().join("estate.yaml"),
+            format!("name: T\ninventory: {}\n{extra}", inventory.display()),
+        )
+        .unwrap();
+        let sources = run(estate()
+            .arg("--estate")
+            .arg(dir.path())
+            .args(["sources", "--format", "json"]));
+        assert_eq!(sources.code, 0, "{}", sources.stderr);
+        let carbon = run(estate()
+            .arg("--estate")
+            .arg(dir.path())
+            .args(["carbon", "--format", "json"]));
+        assert_eq!(carbon.code, 0, "{}", carbon.stderr);
+        (json(&sources), carbon)
+    };
+    let note = "note: estate.yaml lists no `sources:`; reading what `estate collect` stored last: ";
+    let (stored, by_default) = yaml("");
+    assert!(by_default.stderr.contains(note), "{}", by_default.stderr);
+    assert!(
+        by_default.stderr.contains("out/collected/aws`"),
+        "{}",
+        by_default.stderr
+    );
+    assert!(stored.to_string().contains("318452906174"), "{stored}");
+    let (named, listed) = yaml("sources:\n  - aws: out/collected/aws\n");
+    assert!(!listed.stderr.contains(note), "{}", listed.stderr);
+    assert_eq!(stored, named);
+    assert_eq!(json(&by_default), json(&listed));
+    // Listing none on purpose reads none.
+    let (nothing, none) = yaml("sources: []\n");
+    assert!(!none.stderr.contains(note), "{}", none.stderr);
+    assert!(!nothing.to_string().contains("318452906174"), "{nothing}");
+    assert_ne!(json(&none), json(&by_default));
+}
