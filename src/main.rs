@@ -26,12 +26,12 @@ fn main() -> ExitCode {
     }
     let result = estate::commands::run(cli);
     if let Some(t) = estate::timings::table(start.elapsed()) {
-        eprint!("{t}");
+        estate::output::say_block(&t);
     }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            estate::say!("error: {e:#}");
             ExitCode::from(estate::output::BAD_INPUT)
         }
     }

@@ -57,7 +57,7 @@ pub fn load(o: Overrides, out: &Terminal) -> Result<Option<Loaded>> {
         crate::timings::stage("graph build and id resolution", || model::build(inv));
     out.diagnostics(&ds, &model.sources, true);
     if ds.errors() > 0 {
-        eprintln!(
+        crate::say!(
             "error: the inventory has {} error(s); nothing else was done",
             ds.errors()
         );
@@ -92,7 +92,7 @@ pub fn collected(
     match read_collected(settings, model, out) {
         Ok(c) => Some(c),
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             None
         }
     }
@@ -113,7 +113,7 @@ pub fn read_collected(
                 .iter()
                 .map(|s| format!("`{}`", s.path().display()))
                 .collect();
-            eprintln!(
+            crate::say!(
                 "note: estate.yaml lists no `sources:`; reading what `estate collect` stored last: {}",
                 paths.join(", ")
             );
@@ -126,7 +126,7 @@ pub fn read_collected(
         let c = crate::collect::read(s)?;
         if !out.quiet {
             for n in &c.notes {
-                eprintln!("{n}");
+                crate::say!("{n}");
             }
         }
         collections.push(c);
@@ -134,7 +134,7 @@ pub fn read_collected(
     let (collected, notes) = crate::collect::apply(model, collections);
     if !out.quiet {
         for n in notes {
-            eprintln!("{n}");
+            crate::say!("{n}");
         }
     }
     Ok(collected)
@@ -209,7 +209,7 @@ pub fn load_pack(
     let (pack, ds) = policy::pack::load(&pack_location(settings), &tuning(settings), sources);
     out.diagnostics(&ds, sources, false);
     if ds.errors() > 0 {
-        eprintln!(
+        crate::say!(
             "error: the policy pack has {} error(s); nothing was checked",
             ds.errors()
         );
@@ -245,7 +245,7 @@ pub fn build(
     let today = match as_of_date(as_of) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: --as-of: {e}");
+            crate::say!("error: --as-of: {e}");
             return Ok(None);
         }
     };
@@ -314,7 +314,7 @@ pub fn assess(
     let eol = match policy::eol::Eol::load(&settings.policies_dir) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             return Ok(None);
         }
     };
@@ -325,7 +325,7 @@ pub fn assess(
         match spend(settings, &model) {
             Ok(s) => {
                 if !s.bad_rows.is_empty() && !out.quiet {
-                    eprintln!(
+                    crate::say!(
                         "warning: {} billing row(s) could not be read; `estate spend` lists them",
                         s.bad_rows.len()
                     );
@@ -333,7 +333,7 @@ pub fn assess(
                 Some(s)
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::say!("error: {e}");
                 return Ok(None);
             }
         }

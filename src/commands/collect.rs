@@ -87,7 +87,7 @@ fn read_by_default(settings: &Settings, path: &std::path::Path) -> bool {
 
 /// Say why a collection could not start.
 fn failed(e: impl std::fmt::Display) -> Result<u8> {
-    eprintln!("error: {e}");
+    crate::say!("error: {e}");
     Ok(BAD_INPUT)
 }
 
@@ -148,7 +148,7 @@ fn prometheus(
     };
     let text = serde_json::to_string_pretty(&c)?;
     if let Err(e) = crate::output::write_atomic(&file, text.as_bytes()) {
-        eprintln!("error: {}: {e}", file.display());
+        crate::say!("error: {}: {e}", file.display());
         return Ok(BAD_INPUT);
     }
     let listed = read_by_default(settings, &file)

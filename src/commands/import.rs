@@ -104,7 +104,7 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
     inv.diagnostics.extend(report.diagnostics.iter().cloned());
     if inv.diagnostics.errors() > 0 {
         out.diagnostics(&inv.diagnostics, &inv.sources, false);
-        eprintln!("error: nothing written");
+        crate::say!("error: nothing written");
         return Ok(BAD_INPUT);
     }
     // One file per kind, in a fixed order.

@@ -63,10 +63,10 @@ pub fn run(ctx: &Ctx, dir: Option<PathBuf>, format: Format) -> Result<u8> {
             out.diagnostics(&ds, &model.sources, false);
             out.diagnostics(&pack_ds, &pack_sources, false);
             if let Some(e) = &template_error {
-                eprintln!("error: {e}");
+                crate::say!("error: {e}");
             }
             if !out.quiet {
-                eprintln!(
+                crate::say!(
                     "{}: {files} file(s), {documents} document(s), {} node(s), {} relation(s); {} error(s), {} warning(s)",
                     settings.inventory.display(),
                     model.graph.node_count(),
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, dir: Option<PathBuf>, format: Format) -> Result<u8> {
                     ds.warnings()
                 );
                 if let Some(p) = &pack {
-                    eprintln!(
+                    crate::say!(
                         "{}: {} rule(s), {} waiver(s); {} error(s), {} warning(s)",
                         if settings.policies_dir.is_dir() {
                             format!(

@@ -168,3 +168,80 @@ fn what_estate_collect_stored_is_read_when_estate_yaml_lists_no_sources() {
     assert!(!nothing.to_string().contains("318452906174"), "{nothing}");
     assert_ne!(json(&none), json(&by_default));
 }
+
+#[test]
+fn a_closed_stderr_ends_the_run_quietly_with_its_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/bad-input/bad-date.yaml"),
+        dir.path().join("bad-date.yaml"),
+    )
+    .unwrap();
+    // A pipe whose reading end is already closed: every write to it is EPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = estate()
+        .arg("validate")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "not 101, a panic");
+}
+
+#[test]
+fn control_characters_in_file_names_and_titles_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file name that would forge an `error:` line and clear the screen.
+    let name = "x\nerror: all clear\u{1b}[2J.yaml";
+    std::fs::write(
+        dir.path().join(name),
+        "apiVersion: estate/v1\nkind: System\nmetadata:\n  name: crm\n  title: \"CRM\\e[31m\\rerror: forged\"\nspec:\n  lifecycle: { phase: active, end_of_life: 31/03/2028 }\n",
+    )
+    .unwrap();
+    for color in ["never", "always"] {
+        let r = run(estate()
+            .args(["--color", color, "validate"])
+            .arg(dir.path()));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        for line in r.stderr.lines() {
+            assert!(
+                !line.contains("all clear") || line.contains("x␊error: all clear␛[2J.yaml"),
+                "{line:?}"
+            );
+        }
+        assert!(
+            !r.stderr.contains("[2J") || !r.stderr.contains("\u{1b}[2J"),
+            "{:?}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.starts_with("error: ")
+                && r.stderr
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .contains("x␊error: all clear␛[2J.yaml:7:"),
+            "{:?}",
+            r.stderr
+        );
+    }
+    // The title, in a table on stdout.
+    std::fs::write(
+        dir.path().join(name),
+        "apiVersion: estate/v1\nkind: System\nmetadata:\n  name: crm\n  title: \"CRM\\e[31m\\rerror: forged\"\n",
+    )
+    .unwrap();
+    let r = run(estate()
+        .arg("--inventory")
+        .arg(dir.path())
+        .args(["show", "system:crm"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("CRM␛[31m␍error: forged"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains('\u{1b}') && !r.stdout.contains('\r'),
+        "{:?}",
+        r.stdout
+    );
+}
