@@ -20,6 +20,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .without_time()
         .init();
+    // Policy rules are evaluated on rayon's threads; CEL recurses per level.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(estate::assess::policy::pack::EVAL_STACK)
+        .build_global();
     let start = std::time::Instant::now();
     if cli.global.timings {
         estate::timings::enable();

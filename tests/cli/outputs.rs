@@ -245,3 +245,36 @@ fn control_characters_in_file_names_and_titles_never_reach_the_terminal_raw() {
         r.stdout
     );
 }
+
+#[test]
+fn a_cel_expression_of_2000_terms_is_a_located_error_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+    let terms = vec!["1"; 2000].join(" + ");
+    std::fs::write(
+        dir.path().join("policies/extra.yaml"),
+        format!(
+            "apiVersion: estate/v1\nkind: Policy\nmetadata: {{ name: extra }}\nspec:\n  rules:\n    - id: probe\n      title: Probe\n      kinds: [System]\n      require: {terms} > 0\n      severity: low\n      category: governance\n      message: x\n"
+        ),
+    )
+    .unwrap();
+    let r = run(estate()
+        .arg("--estate")
+        .arg(dir.path())
+        .arg("--inventory")
+        .arg(root().join("inventory"))
+        .arg("check"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("extra.yaml:9:16: rule `probe`, require: `1 + 1"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("is too deep to evaluate safely: 2000 operators and brackets 0 deep"),
+        "{}",
+        r.stderr
+    );
+}

@@ -649,8 +649,65 @@ fn compile_rule(
     })
 }
 
+/// The most operators and the deepest bracket nesting an expression may
+/// have: CEL's parser and evaluator recurse once per level, and a deeper
+/// expression (thousands of `+` terms) would overflow the stack. Rules are
+/// far smaller than this (the shipped pack's largest has 17 operators); the
+/// evaluating threads have [`EVAL_STACK`] bytes of stack for these limits.
+const MAX_OPERATORS: usize = 150;
+const MAX_NESTING: usize = 50;
+
+/// The stack each thread that evaluates rules needs for the largest
+/// expression [`MAX_OPERATORS`] and [`MAX_NESTING`] allow (with room to spare
+/// in an unoptimised build); `main` gives rayon's threads this much.
+pub const EVAL_STACK: usize = 16 << 20;
+
+/// (operators, deepest bracket nesting) of a CEL expression, counted on its
+/// text before it is parsed; string literals are skipped.
+fn size_of_expr(source: &str) -> (usize, usize) {
+    let (mut operators, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                while let Some(s) = chars.next() {
+                    if s == '\\' {
+                        chars.next();
+                    } else if s == c {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '+' | '-' | '*' | '/' | '%' | '?' | '!' | '<' | '>' | '.' => operators += 1,
+            '&' | '|' | '=' => {
+                if chars.peek() == Some(&c) {
+                    chars.next();
+                }
+                operators += 1;
+            }
+            _ => {}
+        }
+    }
+    (operators, deepest)
+}
+
 /// Compile one expression; unknown functions are caught here, not per node.
 fn compile_expr(source: &str, loc: Option<Loc>) -> Result<Expr, (Option<Loc>, String)> {
+    let (operators, nesting) = size_of_expr(source);
+    if operators > MAX_OPERATORS || nesting > MAX_NESTING {
+        let shown: String = source.chars().take(60).collect();
+        return Err((
+            loc,
+            format!(
+                "`{shown}…` is too deep to evaluate safely: {operators} operators and brackets {nesting} deep (at most {MAX_OPERATORS} and {MAX_NESTING}); split it into several rules or `params`"
+            ),
+        ));
+    }
     let env = env();
     let program = match env.compile(source) {
         Ok(p) => p,
@@ -841,6 +898,50 @@ mod tests {
             "`{{` without a closing `}}`"
         );
         assert_eq!(super::TemplateError::Empty.to_string(), "empty `{{ }}`");
+    }
+
+    #[test]
+    fn an_expression_too_deep_to_evaluate_is_refused_before_it_is_parsed() {
+        let terms = vec!["1"; 2000].join(" + ");
+        let loc = Some(crate::diagnostic::Loc {
+            file: 0,
+            line: 9,
+            column: 16,
+        });
+        let e = super::compile_expr(&terms, loc).unwrap_err();
+        assert_eq!(e.0, loc);
+        assert!(e.1.contains("1999 operators"), "{}", e.1);
+        let nested = format!("{}1{}", "(".repeat(2000), ")".repeat(2000));
+        let e = super::compile_expr(&nested, None).unwrap_err();
+        assert!(e.1.contains("brackets 2000 deep"), "{}", e.1);
+        // Brackets and operators inside strings do not count.
+        let text = format!("node.name == '{}'", "((+".repeat(500));
+        assert!(super::compile_expr(&text, None).is_ok());
+        // The largest expressions allowed compile and evaluate on the
+        // evaluating threads' stack.
+        let most = vec!["1"; super::MAX_OPERATORS + 1].join(" + ");
+        let deepest = format!(
+            "{}1{}",
+            "[".repeat(super::MAX_NESTING),
+            "]".repeat(super::MAX_NESTING)
+        );
+        let value = std::thread::Builder::new()
+            .stack_size(super::EVAL_STACK)
+            .spawn(move || {
+                let ctx = cel::Context::with_env(super::env());
+                [most, deepest]
+                    .map(|x| {
+                        format!(
+                            "{:?}",
+                            super::compile_expr(&x, None).unwrap().program.execute(&ctx)
+                        )
+                    })
+                    .join(" ")
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(value.starts_with("Ok(Int(151))"), "{value}");
     }
 
     #[test]
