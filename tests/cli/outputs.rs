@@ -357,3 +357,45 @@ spec: { category: software }
         "the titles are in the CSV files, quoted: {quoted}"
     );
 }
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_reports_of_the_same_estate_are_the_same_bytes_in_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |name: &str| {
+        let out = dir.path().join(name);
+        let r = run(estate()
+            .current_dir(root())
+            .args(["report", "--as-of", AS_OF, "--out"])
+            .arg(&out));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        files(&out)
+    };
+    let (a, b) = (report("a"), report("b"));
+    assert!(a.contains_key("map.html") && a.len() > 100, "{}", a.len());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between identical runs");
+    }
+    // Nothing was left beside the reports.
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["a", "b"]);
+}
