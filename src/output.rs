@@ -170,20 +170,25 @@ pub const BAD_INPUT: u8 = 2;
 /// Write `text` to stdout (control characters but line breaks and tabs
 /// escaped); a closed pipe (`estate graph | head`) is not an error.
 pub fn print(text: &str) -> anyhow::Result<u8> {
+    write_stdout(&escape_text(text))
+}
+
+/// One pretty JSON document on stdout. JSON escapes control characters
+/// itself, so its text goes out exactly as serialised.
+pub fn print_json(v: &serde_json::Value) -> anyhow::Result<u8> {
+    write_stdout(&format!("{}\n", serde_json::to_string_pretty(v)?))
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<u8> {
     use anyhow::Context;
     let mut stdout = std::io::stdout().lock();
     match stdout
-        .write_all(escape_text(text).as_bytes())
+        .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
     {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(OK),
         other => other.map(|_| OK).context("writing to stdout"),
     }
-}
-
-/// One pretty JSON document on stdout.
-pub fn print_json(v: &serde_json::Value) -> anyhow::Result<u8> {
-    print(&format!("{}\n", serde_json::to_string_pretty(v)?))
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -211,5 +216,18 @@ mod tests {
         super::write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
         assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_their_pictures() {
+        assert_eq!(
+            super::escape("a\nerror: b\u{1b}[2J\r\u{7f}\u{9b}"),
+            "a␊error: b␛[2J␍␡\u{fffd}"
+        );
+        assert_eq!(super::escape_text("a\tb\nc\u{1b}"), "a\tb\nc␛");
+        assert!(matches!(
+            super::escape("plain ünïcode"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }
