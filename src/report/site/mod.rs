@@ -182,12 +182,8 @@ pub fn templates(dir: Option<&Path>) -> Result<tera::Tera, Error> {
             None => text.to_string(),
         };
         if let Some((line, depth)) = too_deep(&text) {
-            let file = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-                Some(p) => p.display().to_string(),
-                None => format!("reports/{name} (built in)"),
-            };
             return Err(Error::Template {
-                file: Some(format!("{file}:{line}")),
+                file: Some(format!("{}:{line}", template_file(name, dir))),
                 message: format!(
                     "blocks or brackets nested {depth} deep (at most {MAX_TEMPLATE_NESTING}); a template this deep cannot be parsed safely"
                 ),
@@ -269,11 +265,16 @@ fn template_error(e: &tera::Error, dir: Option<&Path>) -> Error {
     let file = shipped_templates()
         .map(|(n, _)| n)
         .find(|n| message.contains(&format!("'{n}'")))
-        .map(|n| match dir.map(|d| d.join(n)).filter(|p| p.is_file()) {
-            Some(p) => p.display().to_string(),
-            None => format!("reports/{n} (built in)"),
-        });
+        .map(|n| template_file(n, dir));
     self::Error::Template { file, message }
+}
+
+/// The estate's file of template `name`, or the shipped one's name.
+fn template_file(name: &str, dir: Option<&Path>) -> String {
+    match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        Some(p) => p.display().to_string(),
+        None => format!("reports/{name} (built in)"),
+    }
 }
 
 /// Where the report goes: the templates, and the staged directory.
