@@ -1,18 +1,19 @@
 //! Reading a policy pack: `kind: Policy` documents (rules) and `kind: Waiver`
-//! documents (exceptions) from YAML files under a directory, compiled into
+//! documents (exceptions) from YAML files — the shipped pack with the
+//! estate's own folder laid over it (`shipped`) — compiled into
 //! CEL programs with every problem located at its file:line:col.
 //!
 //! A rule's thresholds are its `params`; an estate overrides them in
 //! estate.yaml (`policies: { params: { RULE: { NAME: VALUE } } }`) without
 //! copying the rule, and may switch rules off (`disabled: [RULE]`).
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+pub use super::shipped::{BUILT_IN, Location, SHIPPED};
 use super::{Category, Severity};
 use crate::diagnostic::{Diagnostic, Diagnostics, Loc, Sources};
 use crate::inventory::{Date, Kind};
@@ -207,113 +208,12 @@ pub fn env() -> Arc<cel::Env> {
     .clone()
 }
 
-/// The shipped pack, compiled in: (file name, contents). Used when the
-/// estate has no `policies/`; an estate's own files replace these by name
-/// and extend them with new names. The sample estate's own files
-/// (`policies/waivers.yaml`, which names its systems) are not part of it.
-pub const SHIPPED: &[(&str, &str)] = &[
-    (
-        "architecture.yaml",
-        include_str!("../../../policies/architecture.yaml"),
-    ),
-    ("carbon.yaml", include_str!("../../../policies/carbon.yaml")),
-    ("cost.yaml", include_str!("../../../policies/cost.yaml")),
-    ("data.yaml", include_str!("../../../policies/data.yaml")),
-    (
-        "governance.yaml",
-        include_str!("../../../policies/governance.yaml"),
-    ),
-    (
-        "lifecycle.yaml",
-        include_str!("../../../policies/lifecycle.yaml"),
-    ),
-    (
-        "security.yaml",
-        include_str!("../../../policies/security.yaml"),
-    ),
-];
-
-/// Where the shipped files are shown in diagnostics.
-pub const BUILT_IN: &str = "(built in)/policies";
-
-/// Where a pack's files come from: the shipped pack overlaid, file by file,
-/// by the estate's directory (when it has one).
-#[derive(Clone, Debug)]
-pub struct Location<'a> {
-    pub dir: &'a Path,
-    /// Whether the directory was named (by `--policies` or estate.yaml), so
-    /// its absence is an error rather than "use the shipped pack".
-    pub given: bool,
-}
-
-/// The shipped pack's files overlaid by `dir`'s `*.yaml` files (same
-/// relative path replaces, a new one extends), in path order: (shown path,
-/// text). Unreadable files are errors in `ds`.
-fn pack_files(
-    at: &Location,
-    ds: &mut Diagnostics,
-) -> std::collections::BTreeMap<PathBuf, (PathBuf, String)> {
-    let mut files: std::collections::BTreeMap<PathBuf, (PathBuf, String)> = SHIPPED
-        .iter()
-        .map(|(name, text)| {
-            (
-                PathBuf::from(name),
-                (Path::new(BUILT_IN).join(name), (*text).to_string()),
-            )
-        })
-        .collect();
-    let dir = at.dir;
-    if !dir.is_dir() {
-        if at.given {
-            ds.push(
-                Diagnostic::error(
-                    None,
-                    format!("policy directory `{}` not found", dir.display()),
-                )
-                .with_help(
-                    "leave `--policies` and estate.yaml's `policies.dir` out to use the shipped pack",
-                ),
-            );
-        }
-        return files;
-    }
-    let found = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            matches!(
-                e.path().extension().and_then(|x| x.to_str()),
-                Some("yaml" | "yml")
-            )
-        })
-        .map(|e| e.into_path());
-    for path in found {
-        let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-        match std::fs::read_to_string(&path) {
-            Ok(t) => {
-                files.insert(rel, (path, t));
-            }
-            Err(e) => {
-                files.remove(&rel);
-                ds.push(Diagnostic::error(
-                    None,
-                    format!("cannot read `{}`: {e}", path.display()),
-                ));
-            }
-        }
-    }
-    files
-}
-
 /// Read the shipped pack overlaid by the estate's `*.yaml` files under
-/// `at.dir` (see [`pack_files`]) into a pack.
+/// `at.dir` (see [`super::shipped::files`]) into a pack.
 pub fn load(at: &Location, settings: &Tuning, sources: &mut Sources) -> (Pack, Diagnostics) {
     let mut ds = Diagnostics::default();
     let mut pack = Pack::default();
-    let files = pack_files(at, &mut ds);
+    let files = super::shipped::files(at, &mut ds);
     if ds.errors() > 0 && !at.dir.is_dir() {
         return (pack, ds);
     }
