@@ -58,7 +58,14 @@ fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
     let t = Instant::now();
     let mut sources = Sources::default();
-    let (pack, ds) = policy::pack::load(&root, &Default::default(), &mut sources);
+    let (pack, ds) = policy::pack::load(
+        &policy::pack::Location {
+            dir: &root,
+            given: true,
+        },
+        &Default::default(),
+        &mut sources,
+    );
     assert_eq!(ds.errors(), 0, "the shipped pack compiles");
     let eol = policy::eol::Eol::load(&root).expect("end-of-life snapshot");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();

@@ -290,7 +290,7 @@ pub enum Command {
     },
     /// Check the estate against the policy pack: findings by severity, with savings
     Check {
-        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        /// The estate's policy folder, over the shipped pack file by file (default: estate.yaml's `policies.dir`, else `policies/`; the shipped pack alone when there is none)
         #[arg(long, value_name = "DIR")]
         policies: Option<PathBuf>,
         /// Only these rules (repeatable)
@@ -316,7 +316,7 @@ pub enum Command {
         /// Open the report in the default browser when written
         #[arg(long)]
         open: bool,
-        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        /// The estate's policy folder, over the shipped pack file by file (default: estate.yaml's `policies.dir`, else `policies/`; the shipped pack alone when there is none)
         #[arg(long, value_name = "DIR")]
         policies: Option<PathBuf>,
         /// The date end-of-life dates, contracts and waivers are judged against (default today)
@@ -333,7 +333,7 @@ pub enum Command {
         /// The date the snapshot describes (default today)
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
-        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        /// The estate's policy folder, over the shipped pack file by file (default: estate.yaml's `policies.dir`, else `policies/`; the shipped pack alone when there is none)
         #[arg(long, value_name = "DIR")]
         policies: Option<PathBuf>,
     },
@@ -350,7 +350,7 @@ pub enum Command {
     Policies {
         #[command(subcommand)]
         action: PoliciesAction,
-        /// The policy pack (default: estate.yaml's `policies.dir`, else `policies/`)
+        /// The estate's policy folder, over the shipped pack file by file (default: estate.yaml's `policies.dir`, else `policies/`; the shipped pack alone when there is none)
         #[arg(long, global = true, value_name = "DIR")]
         policies: Option<PathBuf>,
     },

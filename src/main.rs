@@ -20,18 +20,22 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .without_time()
         .init();
+    // Policy rules are evaluated on rayon's threads; CEL recurses per level.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(estate::assess::policy::pack::EVAL_STACK)
+        .build_global();
     let start = std::time::Instant::now();
     if cli.global.timings {
         estate::timings::enable();
     }
     let result = estate::commands::run(cli);
     if let Some(t) = estate::timings::table(start.elapsed()) {
-        eprint!("{t}");
+        estate::output::say_block(&t);
     }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            estate::say!("error: {e:#}");
             ExitCode::from(estate::output::BAD_INPUT)
         }
     }

@@ -57,7 +57,7 @@ pub fn load(o: Overrides, out: &Terminal) -> Result<Option<Loaded>> {
         crate::timings::stage("graph build and id resolution", || model::build(inv));
     out.diagnostics(&ds, &model.sources, true);
     if ds.errors() > 0 {
-        eprintln!(
+        crate::say!(
             "error: the inventory has {} error(s); nothing else was done",
             ds.errors()
         );
@@ -81,8 +81,9 @@ pub fn load_model(o: Overrides, out: &Terminal) -> Result<Option<(Settings, Mode
     Ok(load(o, out)?.map(|l| (l.settings, l.model)))
 }
 
-/// Read the collected sources estate.yaml names and merge them into the
-/// model; `None` after printing why not.
+/// Read the collected sources estate.yaml names (or, when it names none,
+/// what `estate collect` stored last) and merge them into the model; `None`
+/// after printing why not.
 pub fn collected(
     settings: &Settings,
     model: &mut Model,
@@ -91,7 +92,7 @@ pub fn collected(
     match read_collected(settings, model, out) {
         Ok(c) => Some(c),
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             None
         }
     }
@@ -102,14 +103,30 @@ pub fn read_collected(
     model: &mut Model,
     out: &Terminal,
 ) -> Result<crate::collect::Collected, crate::collect::ReadError> {
-    let mut sources: Vec<&crate::collect::Source> = settings.sources.iter().collect();
+    let stored;
+    let mut sources: Vec<&crate::collect::Source> = if settings.sources_given {
+        settings.sources.iter().collect()
+    } else {
+        stored = stored_sources(&settings.out);
+        if !stored.is_empty() && !out.quiet {
+            let paths: Vec<String> = stored
+                .iter()
+                .map(|s| format!("`{}`", s.path().display()))
+                .collect();
+            crate::say!(
+                "note: estate.yaml lists no `sources:`; reading what `estate collect` stored last: {}",
+                paths.join(", ")
+            );
+        }
+        stored.iter().collect()
+    };
     sources.sort_by_key(|s| s.stage());
     let mut collections = Vec::new();
     for s in sources {
         let c = crate::collect::read(s)?;
         if !out.quiet {
             for n in &c.notes {
-                eprintln!("{n}");
+                crate::say!("{n}");
             }
         }
         collections.push(c);
@@ -117,10 +134,46 @@ pub fn read_collected(
     let (collected, notes) = crate::collect::apply(model, collections);
     if !out.quiet {
         for n in notes {
-            eprintln!("{n}");
+            crate::say!("{n}");
         }
     }
     Ok(collected)
+}
+
+/// What `estate collect` stored under `OUT/collected/` (the sources read
+/// when estate.yaml lists none): `aws/`, `azure/`, `kubernetes/CONTEXT.json`
+/// (the cluster named after its context) and `prometheus.json`.
+pub fn stored_sources(out: &std::path::Path) -> Vec<crate::collect::Source> {
+    use crate::collect::Source;
+    let dir = out.join("collected");
+    let mut found = Vec::new();
+    if dir.join("aws").is_dir() {
+        found.push(Source::Aws(dir.join("aws")));
+    }
+    if dir.join("azure").is_dir() {
+        found.push(Source::Azure(dir.join("azure")));
+    }
+    let mut clusters: Vec<PathBuf> = std::fs::read_dir(dir.join("kubernetes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| !p.to_string_lossy().ends_with(".metrics.json"))
+        .collect();
+    clusters.sort();
+    for path in clusters {
+        let cluster = path
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        found.push(Source::Kubernetes { path, cluster });
+    }
+    if dir.join("prometheus.json").is_file() {
+        found.push(Source::Prometheus(dir.join("prometheus.json")));
+    }
+    found
 }
 
 /// `--as-of` or today.
@@ -141,16 +194,24 @@ pub fn tuning(settings: &Settings) -> policy::pack::Tuning {
     }
 }
 
+/// Where the policy pack is read from: the shipped pack overlaid by the estate's directory.
+pub fn pack_location(settings: &Settings) -> policy::pack::Location<'_> {
+    policy::pack::Location {
+        dir: &settings.policies_dir,
+        given: settings.policies_dir_given,
+    }
+}
+
 /// The policy pack; `None` after printing why not.
 pub fn load_pack(
     settings: &Settings,
     sources: &mut Sources,
     out: &Terminal,
 ) -> Option<policy::Pack> {
-    let (pack, ds) = policy::pack::load(&settings.policies_dir, &tuning(settings), sources);
+    let (pack, ds) = policy::pack::load(&pack_location(settings), &tuning(settings), sources);
     out.diagnostics(&ds, sources, false);
     if ds.errors() > 0 {
-        eprintln!(
+        crate::say!(
             "error: the policy pack has {} error(s); nothing was checked",
             ds.errors()
         );
@@ -172,7 +233,7 @@ pub struct Estate {
     pub bar: indicatif::ProgressBar,
 }
 
-/// The whole pipeline: inventory, the policy pack (when the estate has one),
+/// The whole pipeline: inventory, the policy pack (shipped, overlaid by the estate's),
 /// carbon and spend, the policy check, and (with `roadmaps`) every declared
 /// roadmap. `None` after printing why not.
 pub fn build(
@@ -186,7 +247,7 @@ pub fn build(
     let today = match as_of_date(as_of) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: --as-of: {e}");
+            crate::say!("error: --as-of: {e}");
             return Ok(None);
         }
     };
@@ -200,15 +261,11 @@ pub fn build(
         return fail(bar);
     };
     let mut pack_sources = Sources::default();
-    let pack = if settings.policies_dir.is_dir() {
-        bar.set_message("reading the policy pack");
-        match load_pack(&settings, &mut pack_sources, out) {
-            Some(p) => Some(p),
-            None => return fail(bar),
-        }
-    } else {
-        None
+    bar.set_message("reading the policy pack");
+    let Some(pack) = load_pack(&settings, &mut pack_sources, out) else {
+        return fail(bar);
     };
+    let pack = Some(pack);
     bar.set_message("estimating carbon, attributing spend");
     let Some(assessed) = assess(&settings, model, today, out)? else {
         return fail(bar);
@@ -259,7 +316,7 @@ pub fn assess(
     let eol = match policy::eol::Eol::load(&settings.policies_dir) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             return Ok(None);
         }
     };
@@ -270,20 +327,20 @@ pub fn assess(
         match spend(settings, &model) {
             Ok(s) => {
                 if !s.bad_rows.is_empty() && !out.quiet {
-                    eprintln!(
+                    crate::say!(
                         "warning: {} billing row(s) could not be read; `estate spend` lists them",
                         s.bad_rows.len()
                     );
                 }
                 if !out.quiet {
                     for line in crate::report::spend::aside(&s) {
-                        eprintln!("warning: {line}");
+                        crate::say!("warning: {line}");
                     }
                 }
                 Some(s)
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::say!("error: {e}");
                 return Ok(None);
             }
         }

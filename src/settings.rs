@@ -48,9 +48,10 @@ pub struct EstateFile {
     /// `- prometheus: PATH` (what `estate collect prometheus` wrote),
     /// `- kubernetes: PATH` with `cluster: NAME` (kubectl's JSON),
     /// `- azure: PATH` (Resource Graph / `az resource list` JSON),
-    /// `- asset-register: CSV`, `- rvtools: CSV` (vInfo).
+    /// `- asset-register: CSV`, `- rvtools: CSV` (vInfo). Without this
+    /// key, what `estate collect` stored last under `out/collected/` is read.
     #[serde(default)]
-    pub sources: Vec<crate::collect::Source>,
+    pub sources: Option<Vec<crate::collect::Source>>,
 }
 
 pub use crate::model::Period;
@@ -87,11 +88,16 @@ pub struct Settings {
     pub billing: Vec<(crate::collect::billing::Input, PathBuf)>,
     /// Currency → rate into the estate's currency.
     pub exchange_rates: indexmap::IndexMap<String, rust_decimal::Decimal>,
-    /// The policy pack's directory.
+    /// The estate's policy directory (overlaying the shipped pack file by file).
     pub policies_dir: PathBuf,
+    /// Whether `--policies` or estate.yaml named it (its absence is then an error).
+    pub policies_dir_given: bool,
     pub policies: PolicySettings,
     /// Collected sources read on every run, their paths resolved.
     pub sources: Vec<crate::collect::Source>,
+    /// Whether estate.yaml lists `sources:` (else what `estate collect`
+    /// stored last is read).
+    pub sources_given: bool,
 }
 
 /// Flags that override estate.yaml.
@@ -184,6 +190,7 @@ impl Settings {
                 })
                 .collect()
         };
+        let policies_dir_given = o.policies.is_some() || file.policies.dir.is_some();
         let policies_dir = o
             .policies
             .unwrap_or_else(|| from_file(file.policies.dir.clone(), "policies"));
@@ -194,14 +201,18 @@ impl Settings {
                 display(&estate_dir.join(p))
             }
         };
+        let sources_given = file.sources.is_some();
         let sources = file
             .sources
+            .unwrap_or_default()
             .into_iter()
             .map(|s| s.resolved(resolve))
             .collect();
         Ok(Settings {
             sources,
+            sources_given,
             policies_dir,
+            policies_dir_given,
             policies: file.policies,
             billing,
             exchange_rates: file

@@ -29,7 +29,7 @@ pub fn run(
     let today = match pipeline::as_of_date(as_of.as_deref()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: --as-of: {e}");
+            crate::say!("error: --as-of: {e}");
             return Ok(BAD_INPUT);
         }
     };
@@ -46,7 +46,7 @@ pub fn run(
             .filter(|r| !pack.rules.iter().any(|x| &x.id == *r))
             .collect();
         if !unknown.is_empty() {
-            eprintln!(
+            crate::say!(
                 "error: no rule {}; `estate policies list` lists them",
                 unknown
                     .iter()
@@ -72,9 +72,12 @@ pub fn run(
             .loc
             .map(|l| format!("{}: ", pack_sources.describe(l)))
             .unwrap_or_default();
-        eprintln!(
+        crate::say!(
             "error: {at}rule `{}` on `{}`: `{}`: {}",
-            e.rule, e.id, e.expression, e.message
+            e.rule,
+            e.id,
+            e.expression,
+            e.message
         );
     }
     match format {
@@ -90,7 +93,7 @@ pub fn run(
         CheckFormat::Markdown => print(&report::check::to_markdown(&outcome, &settings.name))?,
     };
     if !outcome.errors.is_empty() {
-        eprintln!(
+        crate::say!(
             "error: {} evaluation error(s): the policy pack needs fixing",
             outcome.errors.len()
         );

@@ -76,9 +76,18 @@ pub fn run(ctx: &Ctx, source: CollectSource) -> Result<u8> {
     }
 }
 
+/// Whether what was written at `path` is read without estate.yaml naming it
+/// (it lists no `sources:` and `path` is where `estate collect` stores).
+fn read_by_default(settings: &Settings, path: &std::path::Path) -> bool {
+    !settings.sources_given
+        && crate::pipeline::stored_sources(&settings.out)
+            .iter()
+            .any(|s| s.path() == path)
+}
+
 /// Say why a collection could not start.
 fn failed(e: impl std::fmt::Display) -> Result<u8> {
-    eprintln!("error: {e}");
+    crate::say!("error: {e}");
     Ok(BAD_INPUT)
 }
 
@@ -105,9 +114,10 @@ fn aws(ctx: &Ctx, settings: &Settings, args: AwsArgs) -> Result<u8> {
         Ok(c) => c,
         Err(e) => return failed(e),
     };
-    let listed = settings
-        .sources
-        .contains(&collect::Source::Aws(dir.clone()));
+    let listed = read_by_default(settings, &dir)
+        || settings
+            .sources
+            .contains(&collect::Source::Aws(dir.clone()));
     print(&report::collect::aws(&cov, &dir, listed))?;
     if cost_explorer {
         print(&format!(
@@ -138,12 +148,13 @@ fn prometheus(
     };
     let text = serde_json::to_string_pretty(&c)?;
     if let Err(e) = crate::output::write_atomic(&file, text.as_bytes()) {
-        eprintln!("error: {}: {e}", file.display());
+        crate::say!("error: {}: {e}", file.display());
         return Ok(BAD_INPUT);
     }
-    let listed = settings
-        .sources
-        .contains(&collect::Source::Prometheus(file.clone()));
+    let listed = read_by_default(settings, &file)
+        || settings
+            .sources
+            .contains(&collect::Source::Prometheus(file.clone()));
     print(&report::collect::prometheus(&c, &file, listed))?;
     Ok(if c.failures() > 0 { FINDINGS } else { OK })
 }

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, a: &str, b: &str, format: Format) -> Result<u8> {
     ) {
         (Ok(x), Ok(y)) => (x, y),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             return Ok(BAD_INPUT);
         }
     };

@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, action: FactorsAction, set: Option<String>) -> Result<u8> 
                 )),
             },
             None => {
-                eprintln!(
+                crate::say!(
                     "error: no factor `{id}` in set `{}` (ids look like `ccf/pue/aws`, `common/grid/GB/2025`; `estate carbon --format json` lists the ids each item used)",
                     set.name
                 );

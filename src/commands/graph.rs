@@ -22,14 +22,14 @@ pub fn run(
     let kinds = match parse_kinds(kinds) {
         Ok(k) => k,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            crate::say!("error: {msg}");
             return Ok(BAD_INPUT);
         }
     };
     let focus = match focus.map(|f| report::show::find(&model, &f)).transpose() {
         Ok(f) => f,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            crate::say!("error: {msg}");
             return Ok(BAD_INPUT);
         }
     };

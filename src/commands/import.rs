@@ -129,7 +129,7 @@ pub fn backstage(ctx: &Ctx, paths: &[PathBuf], dir: &Path, format: Format) -> Re
     out.diagnostics(&inv.diagnostics, &inv.sources, false);
     let errors = inv.diagnostics.errors();
     if errors > 0 {
-        eprintln!(
+        crate::say!(
             "error: {errors} problem(s) above: what they name was not imported; every other entity was imported and written"
         );
     }

@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx, format: Format) -> Result<u8> {
         collected,
     } = loaded;
     if collected.clusters.is_empty() {
-        eprintln!(
+        crate::say!(
             "error: no Kubernetes clusters: add `- kubernetes: FILE` (with `cluster: NAME`) under estate.yaml's `sources:`"
         );
         return Ok(BAD_INPUT);

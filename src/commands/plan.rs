@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
             let selected = match plan::waves::select(model, &systems) {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("error: --systems: {e}");
+                    crate::say!("error: --systems: {e}");
                     return Ok(BAD_INPUT);
                 }
             };
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
                 let target = match plan::roadmap::parse_target(to) {
                     Ok(t) => t,
                     Err(e) => {
-                        eprintln!("error: --to: {e}");
+                        crate::say!("error: --to: {e}");
                         return Ok(BAD_INPUT);
                     }
                 };
@@ -105,7 +105,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
             let proposed = match crate::collect::terraform::read_plan(&plan) {
                 Ok(p) => p,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    crate::say!("error: {e}");
                     return Ok(BAD_INPUT);
                 }
             };
@@ -129,7 +129,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
         } => {
             let declared = plan::roadmap::declared(model);
             if declared.is_empty() {
-                eprintln!(
+                crate::say!(
                     "error: the inventory declares no roadmap (`kind: Roadmap`; see docs/inventory-format.md)"
                 );
                 return Ok(BAD_INPUT);
@@ -140,7 +140,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
                     Some(d) => chosen.push(d),
                     None => {
                         let known: Vec<&str> = declared.iter().map(|d| d.0.as_str()).collect();
-                        eprintln!(
+                        crate::say!(
                             "error: no roadmap `{n}`; the inventory has: {}",
                             known.join(", ")
                         );
@@ -151,7 +151,7 @@ pub fn run(ctx: &Ctx, action: PlanAction) -> Result<u8> {
             if chosen.is_empty() {
                 chosen = declared.iter().collect();
             }
-            let pack = if !no_policies && settings.policies_dir.is_dir() {
+            let pack = if !no_policies {
                 let mut sources = Sources::default();
                 match pipeline::load_pack(&settings, &mut sources, &ctx.term) {
                     Some(p) => Some(p),

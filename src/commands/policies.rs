@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, action: PoliciesAction, policies: Option<PathBuf>) -> Resu
                 let hint = crate::inventory::scalar::did_you_mean(&rule, ids)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                eprintln!("error: no rule `{rule}`{hint}");
+                crate::say!("error: no rule `{rule}`{hint}");
                 return Ok(BAD_INPUT);
             };
             // How many nodes it applies to, when the inventory loads.
@@ -72,29 +72,29 @@ pub fn run(ctx: &Ctx, action: PoliciesAction, policies: Option<PathBuf>) -> Resu
             let mut eol = match policy::eol::Eol::load(&settings.policies_dir) {
                 Ok(e) => e,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    crate::say!("error: {e}");
                     return Ok(BAD_INPUT);
                 }
             };
             let today = chrono::Local::now().date_naive();
             let r = crate::collect::endoflife::refresh(&mut eol.snapshot, &url, &products, today);
             for (slug, e) in &r.failed {
-                eprintln!("warning: {slug}: {e} (kept the previous data)");
+                crate::say!("warning: {slug}: {e} (kept the previous data)");
             }
             if r.updated.is_empty() {
-                eprintln!("error: no product could be refreshed from {url}");
+                crate::say!("error: no product could be refreshed from {url}");
                 return Ok(BAD_INPUT);
             }
             let text = serde_json::to_string_pretty(&eol.snapshot)? + "\n";
             crate::output::write_atomic(&path, text.as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
-            println!(
-                "{}: {} product(s) refreshed ({} cycles), {} failed",
+            crate::output::print(&format!(
+                "{}: {} product(s) refreshed ({} cycles), {} failed\n",
                 path.display(),
                 r.updated.len(),
                 r.cycles,
                 r.failed.len()
-            );
+            ))?;
             Ok(if r.failed.is_empty() { OK } else { FINDINGS })
         }
     }

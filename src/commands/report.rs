@@ -50,7 +50,7 @@ pub fn run(
     let previous = match previous {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => {
-            eprintln!("warning: {e}; the report has no trends");
+            crate::say!("warning: {e}; the report has no trends");
             None
         }
         None => None,
@@ -79,7 +79,7 @@ pub fn run(
         Ok(n) => n,
         Err(e) => {
             bar.finish_and_clear();
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             return Ok(BAD_INPUT);
         }
     };
@@ -89,23 +89,23 @@ pub fn run(
         .with_context(|| format!("writing the report to {}", dir.display()))?;
     bar.finish_and_clear();
     let index = dir.join("index.html");
-    println!(
-        "{}: {} pages, {} files, {:.1} MB",
+    crate::output::print(&format!(
+        "{}: {} pages, {} files, {:.1} MB\n",
         index.display(),
         pages,
         files,
         bytes as f64 / 1e6
-    );
+    ))?;
     if let Some(o) = &outcome
         && !o.errors.is_empty()
     {
-        eprintln!(
+        crate::say!(
             "warning: {} policy evaluation error(s); `estate check` shows them",
             o.errors.len()
         );
     }
     if open && let Err(e) = opener::open(&index) {
-        eprintln!("warning: could not open {}: {e}", index.display());
+        crate::say!("warning: could not open {}: {e}", index.display());
     }
     Ok(OK)
 }

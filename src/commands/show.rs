@@ -14,7 +14,7 @@ pub fn run(ctx: &Ctx, id: &str, format: Format) -> Result<u8> {
     let idx = match report::show::find(&model, id) {
         Ok(i) => i,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            crate::say!("error: {msg}");
             return Ok(BAD_INPUT);
         }
     };

@@ -43,13 +43,13 @@ pub fn run(ctx: &Ctx, as_of: Option<String>, policies: Option<PathBuf>) -> Resul
     let path = plan::snapshot::write(&snap, &dir)
         .with_context(|| format!("writing a snapshot to {}", dir.display()))?;
     bar.finish_and_clear();
-    println!(
-        "{}: {} nodes, {} edges, {} findings (schema {})",
+    crate::output::print(&format!(
+        "{}: {} nodes, {} edges, {} findings (schema {})\n",
         path.display(),
         snap.nodes.len(),
         snap.edges.len(),
         snap.findings.len(),
         plan::snapshot::SCHEMA
-    );
+    ))?;
     Ok(OK)
 }

@@ -58,7 +58,7 @@ fn show(ctx: &Ctx, settings: &Settings, model: &Model, args: Args) -> Result<u8>
     } = args;
     use crate::assess::spend;
     if settings.billing.is_empty() && !matches!(view, Some(SpendView::Contracts { .. })) {
-        eprintln!(
+        crate::say!(
             "error: no billing inputs: list them under `billing:` in estate.yaml, or give `--billing FILE`"
         );
         return Ok(BAD_INPUT);
@@ -66,13 +66,13 @@ fn show(ctx: &Ctx, settings: &Settings, model: &Model, args: Args) -> Result<u8>
     let result = match pipeline::spend(settings, model) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             return Ok(BAD_INPUT);
         }
     };
     for b in &result.bad_rows {
         if !ctx.term.quiet || !allow_bad_rows {
-            eprintln!(
+            crate::say!(
                 "{}: {}:{}: {}",
                 if allow_bad_rows { "warning" } else { "error" },
                 b.file,
@@ -85,7 +85,7 @@ fn show(ctx: &Ctx, settings: &Settings, model: &Model, args: Args) -> Result<u8>
     let table = view.is_none() && matches!(format, DataFormat::Table);
     if !table && !ctx.term.quiet {
         for line in report::spend::aside(&result) {
-            eprintln!("warning: {line}");
+            crate::say!("warning: {line}");
         }
     }
     match view {
@@ -123,7 +123,7 @@ fn show(ctx: &Ctx, settings: &Settings, model: &Model, args: Args) -> Result<u8>
             let within = match crate::inventory::Duration::parse(&within) {
                 Ok(d) => d,
                 Err(e) => {
-                    eprintln!("error: --within: {e}");
+                    crate::say!("error: --within: {e}");
                     return Ok(BAD_INPUT);
                 }
             };
@@ -132,7 +132,7 @@ fn show(ctx: &Ctx, settings: &Settings, model: &Model, args: Args) -> Result<u8>
                     .map(|d| d.0)
                     .unwrap_or_else(|| chrono::Local::now().date_naive()),
                 Err(e) => {
-                    eprintln!("error: --as-of: {e}");
+                    crate::say!("error: --as-of: {e}");
                     return Ok(BAD_INPUT);
                 }
             };
@@ -166,13 +166,13 @@ fn show(ctx: &Ctx, settings: &Settings, model: &Model, args: Args) -> Result<u8>
         }
     }
     if !result.balanced() {
-        eprintln!(
+        crate::say!(
             "error: spend does not reconcile: allocated + unallocated differs from the input total (a bug; please report it)"
         );
         return Ok(FINDINGS);
     }
     if !result.bad_rows.is_empty() && !allow_bad_rows {
-        eprintln!(
+        crate::say!(
             "error: {} row(s) could not be read (listed above); fix them or pass --allow-bad-rows",
             result.bad_rows.len()
         );

@@ -25,18 +25,14 @@ pub fn run(ctx: &Ctx, dir: Option<PathBuf>, format: Format) -> Result<u8> {
     let inv = inventory::load(&settings.inventory);
     let (files, documents) = (inv.files, inv.documents);
     let (model, ds) = model::build(inv);
-    // The policy pack and the estate's report templates, when it has them.
+    // The policy pack (shipped, overlaid by the estate's) and the estate's report templates.
     let mut pack_sources = Sources::default();
-    let (pack, pack_ds) = if settings.policies_dir.is_dir() {
-        let (p, d) = policy::pack::load(
-            &settings.policies_dir,
-            &pipeline::tuning(&settings),
-            &mut pack_sources,
-        );
-        (Some(p), d)
-    } else {
-        (None, Default::default())
-    };
+    let (pack, pack_ds) = policy::pack::load(
+        &pipeline::pack_location(&settings),
+        &pipeline::tuning(&settings),
+        &mut pack_sources,
+    );
+    let pack = Some(pack);
     let templates_dir = settings.estate_dir.join("reports");
     let template_error = templates_dir
         .is_dir()
@@ -67,10 +63,10 @@ pub fn run(ctx: &Ctx, dir: Option<PathBuf>, format: Format) -> Result<u8> {
             out.diagnostics(&ds, &model.sources, false);
             out.diagnostics(&pack_ds, &pack_sources, false);
             if let Some(e) = &template_error {
-                eprintln!("error: {e}");
+                crate::say!("error: {e}");
             }
             if !out.quiet {
-                eprintln!(
+                crate::say!(
                     "{}: {files} file(s), {documents} document(s), {} node(s), {} relation(s); {} error(s), {} warning(s)",
                     settings.inventory.display(),
                     model.graph.node_count(),
@@ -79,9 +75,16 @@ pub fn run(ctx: &Ctx, dir: Option<PathBuf>, format: Format) -> Result<u8> {
                     ds.warnings()
                 );
                 if let Some(p) = &pack {
-                    eprintln!(
+                    crate::say!(
                         "{}: {} rule(s), {} waiver(s); {} error(s), {} warning(s)",
-                        settings.policies_dir.display(),
+                        if settings.policies_dir.is_dir() {
+                            format!(
+                                "{} (over the shipped pack)",
+                                settings.policies_dir.display()
+                            )
+                        } else {
+                            policy::pack::BUILT_IN.to_string()
+                        },
                         p.rules.len(),
                         p.waivers.len(),
                         pack_ds.errors(),

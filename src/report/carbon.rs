@@ -212,9 +212,10 @@ pub fn to_csv(est: &Estimate, basis: Basis) -> Result<String, csv::Error> {
     ])?;
     for i in &est.items {
         let c = i.co2e(basis);
+        let text = |s: &str| super::csv_text(s).into_owned();
         w.write_record([
-            i.id.to_string(),
-            i.system.as_deref().unwrap_or_default().to_string(),
+            text(&i.id),
+            text(i.system.as_deref().unwrap_or_default()),
             i.category.as_str().into(),
             i.scope.as_str().into(),
             i.method.into(),
@@ -222,8 +223,8 @@ pub fn to_csv(est: &Estimate, basis: Basis) -> Result<String, csv::Error> {
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
                 .unwrap_or_default(),
-            i.site.as_deref().unwrap_or_default().to_string(),
-            i.supplier.as_deref().unwrap_or_default().to_string(),
+            text(i.site.as_deref().unwrap_or_default()),
+            text(i.supplier.as_deref().unwrap_or_default()),
             round(i.energy_kwh.low).to_string(),
             round(i.energy_kwh.central).to_string(),
             round(i.energy_kwh.high).to_string(),
@@ -233,7 +234,7 @@ pub fn to_csv(est: &Estimate, basis: Basis) -> Result<String, csv::Error> {
             round(i.operational(basis).central).to_string(),
             round(i.td_co2e_kg.central).to_string(),
             round(i.embodied_co2e_kg.central).to_string(),
-            i.factors.join(" "),
+            text(&i.factors.join(" ")),
         ])?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?).unwrap_or_default())

@@ -15,7 +15,7 @@ fn status(error: Option<&String>) -> String {
 /// How estate.yaml reads what was written: already, or the line to add.
 fn listing(kind: &str, path: &Path, listed: bool) -> String {
     if listed {
-        "estate.yaml reads it (`sources:`)".to_string()
+        "Estate reads it on every run (estate.yaml's `sources:`, or what `estate collect` stored when it lists none)".to_string()
     } else {
         format!(
             "add `- {kind}: {}` to estate.yaml's `sources:` to use it",

@@ -112,7 +112,7 @@ pub fn landscape_svg(model: &Model) -> String {
     }
     let mut svg = SVGWriter::new();
     vg.do_it(false, false, false, &mut svg);
-    let out = svg.finalize();
+    let out = sorted_styles(&svg.finalize());
     // Inline in HTML: no XML declaration; scale to the page.
     let out = match out.find("<svg") {
         Some(p) => out[p..].to_string(),
@@ -123,6 +123,27 @@ pub fn landscape_svg(model: &Model) -> String {
         r#"<svg class="diagram" role="img" aria-label="Domains and the integrations between them" "#,
         1,
     )
+}
+
+/// layout-rs writes its `<style>` rules from a HashMap, in an order that
+/// changes from run to run: sort them, so the same estate gives the same bytes.
+fn sorted_styles(svg: &str) -> String {
+    let Some(start) = svg.find("<style>\n").map(|p| p + "<style>\n".len()) else {
+        return svg.to_string();
+    };
+    let Some(end) = svg[start..].find("</style>").map(|p| start + p) else {
+        return svg.to_string();
+    };
+    let mut rules: Vec<&str> = svg[start..end].lines().collect();
+    rules.sort_unstable();
+    let mut out = String::with_capacity(svg.len());
+    out.push_str(&svg[..start]);
+    for r in rules {
+        out.push_str(r);
+        out.push('\n');
+    }
+    out.push_str(&svg[end..]);
+    out
 }
 
 /// A system's context: dependents on the left, the system in the middle,
@@ -403,5 +424,24 @@ mod tests {
     fn identifiers_and_strings_are_safe() {
         assert_eq!(super::ident("system:a-b.c"), "system_a_b_c");
         assert_eq!(super::quoted(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+    }
+
+    #[test]
+    fn the_landscape_is_the_same_bytes_every_time() {
+        let inv = crate::inventory::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory"),
+        );
+        let (model, _) = crate::model::build(inv);
+        let first = super::landscape_svg(&model);
+        assert!(first.contains("<style>"), "{first}");
+        // layout-rs orders its style rules by a HashMap seeded per map: a
+        // dozen renderings would not all agree without the sort.
+        for _ in 0..6 {
+            assert_eq!(super::landscape_svg(&model), first);
+        }
+        assert_eq!(
+            super::sorted_styles("<svg><style>\n.b {}\n.a {}\n</style>\n<g/>"),
+            "<svg><style>\n.a {}\n.b {}\n</style>\n<g/>"
+        );
     }
 }

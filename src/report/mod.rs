@@ -41,6 +41,19 @@ pub fn money(currency: &str, d: rust_decimal::Decimal, dp: usize, signed: bool) 
     )
 }
 
+/// A text cell for CSV (and any spreadsheet Estate writes), safe from
+/// formula injection as OWASP recommends: text starting `=`, `+`, `-`, `@`,
+/// a tab or a carriage return gets a leading `'`, so a spreadsheet shows it
+/// as text instead of running it. Only for text: Estate's own numbers (a
+/// negative amount) are written as they are and stay numbers.
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Text for XML, SVG and HTML: `& < > " '` escaped, and the control
 /// characters XML 1.0 cannot carry left out.
 pub fn escape(s: &str) -> String {
@@ -66,4 +79,23 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
         .set_header(header.iter().copied());
     t
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_text_cells_that_a_spreadsheet_would_run_are_quoted() {
+        for (given, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1+2", "'+1+2"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Acme = good", "Acme = good"),
+            ("", ""),
+        ] {
+            assert_eq!(super::csv_text(given), written);
+        }
+    }
 }

@@ -388,14 +388,14 @@ pub fn to_csv(spend: &Spend, by: By) -> Result<String, csv::Error> {
     for (currency, l) in &spend.currencies {
         for (k, c) in breakdown(l, by) {
             w.write_record([
-                currency.as_str(),
-                k.as_str(),
+                &*super::csv_text(currency),
+                &*super::csv_text(k),
                 &money(c.billed),
                 &money(c.effective),
             ])?;
         }
         w.write_record([
-            currency.as_str(),
+            &*super::csv_text(currency),
             "(unallocated)",
             &money(l.unallocated.billed),
             &money(l.unallocated.effective),

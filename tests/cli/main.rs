@@ -11,6 +11,7 @@ mod aws;
 mod carbon;
 mod kubernetes;
 mod layering;
+mod outputs;
 mod policies;
 mod prometheus;
 mod real_world_backstage;

@@ -20,6 +20,7 @@
 pub mod eol;
 pub mod host;
 pub mod pack;
+mod shipped;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -1,18 +1,19 @@
 //! Reading a policy pack: `kind: Policy` documents (rules) and `kind: Waiver`
-//! documents (exceptions) from YAML files under a directory, compiled into
+//! documents (exceptions) from YAML files — the shipped pack with the
+//! estate's own folder laid over it (`shipped`) — compiled into
 //! CEL programs with every problem located at its file:line:col.
 //!
 //! A rule's thresholds are its `params`; an estate overrides them in
 //! estate.yaml (`policies: { params: { RULE: { NAME: VALUE } } }`) without
 //! copying the rule, and may switch rules off (`disabled: [RULE]`).
 
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+pub use super::shipped::{BUILT_IN, Location, SHIPPED};
 use super::{Category, Severity};
 use crate::diagnostic::{Diagnostic, Diagnostics, Loc, Sources};
 use crate::inventory::{Date, Kind};
@@ -207,49 +208,18 @@ pub fn env() -> Arc<cel::Env> {
     .clone()
 }
 
-/// Read every `*.yaml` file under `dir` (sorted) into a pack.
-pub fn load(dir: &Path, settings: &Tuning, sources: &mut Sources) -> (Pack, Diagnostics) {
+/// Read the shipped pack overlaid by the estate's `*.yaml` files under
+/// `at.dir` (see [`super::shipped::files`]) into a pack.
+pub fn load(at: &Location, settings: &Tuning, sources: &mut Sources) -> (Pack, Diagnostics) {
     let mut ds = Diagnostics::default();
     let mut pack = Pack::default();
-    if !dir.is_dir() {
-        ds.push(
-            Diagnostic::error(
-                None,
-                format!("policy directory `{}` not found", dir.display()),
-            )
-            .with_help(
-                "give it with `--policies DIR`, or set `policies: { dir: … }` in estate.yaml",
-            ),
-        );
+    let files = super::shipped::files(at, &mut ds);
+    if ds.errors() > 0 && !at.dir.is_dir() {
         return (pack, ds);
     }
-    let files: Vec<_> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            matches!(
-                e.path().extension().and_then(|x| x.to_str()),
-                Some("yaml" | "yml")
-            )
-        })
-        .map(|e| e.into_path())
-        .collect();
-    for path in files {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                ds.push(Diagnostic::error(
-                    None,
-                    format!("cannot read `{}`: {e}", path.display()),
-                ));
-                continue;
-            }
-        };
+    for (_, (path, text)) in files {
         pack.files += 1;
-        let file = sources.add(path.clone(), text.clone().into());
+        let file = sources.add(path, text.clone().into());
         for (offset, doc) in crate::inventory::load::split_documents(&text) {
             read_doc(file, offset, doc, settings, &mut pack, &mut ds);
         }
@@ -579,8 +549,65 @@ fn compile_rule(
     })
 }
 
+/// The most operators and the deepest bracket nesting an expression may
+/// have: CEL's parser and evaluator recurse once per level, and a deeper
+/// expression (thousands of `+` terms) would overflow the stack. Rules are
+/// far smaller than this (the shipped pack's largest has 17 operators); the
+/// evaluating threads have [`EVAL_STACK`] bytes of stack for these limits.
+const MAX_OPERATORS: usize = 150;
+const MAX_NESTING: usize = 50;
+
+/// The stack each thread that evaluates rules needs for the largest
+/// expression [`MAX_OPERATORS`] and [`MAX_NESTING`] allow (with room to spare
+/// in an unoptimised build); `main` gives rayon's threads this much.
+pub const EVAL_STACK: usize = 16 << 20;
+
+/// (operators, deepest bracket nesting) of a CEL expression, counted on its
+/// text before it is parsed; string literals are skipped.
+fn size_of_expr(source: &str) -> (usize, usize) {
+    let (mut operators, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                while let Some(s) = chars.next() {
+                    if s == '\\' {
+                        chars.next();
+                    } else if s == c {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '+' | '-' | '*' | '/' | '%' | '?' | '!' | '<' | '>' | '.' => operators += 1,
+            '&' | '|' | '=' => {
+                if chars.peek() == Some(&c) {
+                    chars.next();
+                }
+                operators += 1;
+            }
+            _ => {}
+        }
+    }
+    (operators, deepest)
+}
+
 /// Compile one expression; unknown functions are caught here, not per node.
 fn compile_expr(source: &str, loc: Option<Loc>) -> Result<Expr, (Option<Loc>, String)> {
+    let (operators, nesting) = size_of_expr(source);
+    if operators > MAX_OPERATORS || nesting > MAX_NESTING {
+        let shown: String = source.chars().take(60).collect();
+        return Err((
+            loc,
+            format!(
+                "`{shown}…` is too deep to evaluate safely: {operators} operators and brackets {nesting} deep (at most {MAX_OPERATORS} and {MAX_NESTING}); split it into several rules or `params`"
+            ),
+        ));
+    }
     let env = env();
     let program = match env.compile(source) {
         Ok(p) => p,
@@ -683,6 +710,76 @@ fn suggest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Op
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    fn load(dir: &Path, given: bool) -> (super::Pack, crate::diagnostic::Diagnostics) {
+        let mut sources = crate::diagnostic::Sources::default();
+        super::load(
+            &super::Location { dir, given },
+            &Default::default(),
+            &mut sources,
+        )
+    }
+
+    #[test]
+    fn the_shipped_pack_is_every_rule_file_in_policies_but_the_samples_own() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml") && n != "waivers.yaml")
+            .collect();
+        on_disk.sort();
+        let shipped: Vec<&str> = super::SHIPPED.iter().map(|(n, _)| *n).collect();
+        assert_eq!(shipped, on_disk);
+        for (name, text) in super::SHIPPED {
+            assert_eq!(
+                *text,
+                std::fs::read_to_string(dir.join(name)).unwrap(),
+                "{name}"
+            );
+        }
+        // With no folder: the shipped rules, no waivers, no errors.
+        let (pack, ds) = load(Path::new("/nonexistent/policies"), false);
+        assert_eq!(ds.errors(), 0, "{ds:?}");
+        assert_eq!(pack.files, super::SHIPPED.len());
+        assert!(pack.rules.len() >= 30, "{}", pack.rules.len());
+        assert!(
+            pack.waivers.is_empty(),
+            "the sample's waivers are not shipped"
+        );
+        // A folder that was named must exist.
+        let (_, ds) = load(Path::new("/nonexistent/policies"), true);
+        assert_eq!(ds.errors(), 1);
+    }
+
+    #[test]
+    fn an_estates_file_replaces_the_shipped_file_of_its_name_and_new_files_extend() {
+        let (shipped, _) = load(Path::new("/nonexistent"), false);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("governance.yaml"), "").unwrap();
+        std::fs::write(
+            dir.path().join("extra.yaml"),
+            "apiVersion: estate/v1\nkind: Policy\nmetadata: { name: extra }\nspec:\n  rules:\n    - id: probe\n      title: Probe\n      kinds: [System]\n      require: has(node.owner)\n      severity: low\n      category: governance\n      message: x\n",
+        )
+        .unwrap();
+        let (pack, ds) = load(dir.path(), false);
+        assert_eq!(ds.errors(), 0, "{ds:?}");
+        let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+        assert!(ids.contains(&"probe"), "{ids:?}");
+        assert!(
+            !ids.contains(&"system-has-owner"),
+            "governance.yaml was replaced"
+        );
+        let governance = shipped
+            .rules
+            .iter()
+            .filter(|r| r.policy == "governance")
+            .count();
+        assert!(governance > 0);
+        assert_eq!(pack.rules.len(), shipped.rules.len() - governance + 1);
+        assert_eq!(pack.files, super::SHIPPED.len() + 1);
+    }
     #[test]
     fn templates_split_into_text_and_expressions() {
         let p = super::split_template("{{ node.name }} has {{size(x)}} links.").unwrap();
@@ -701,6 +798,50 @@ mod tests {
             "`{{` without a closing `}}`"
         );
         assert_eq!(super::TemplateError::Empty.to_string(), "empty `{{ }}`");
+    }
+
+    #[test]
+    fn an_expression_too_deep_to_evaluate_is_refused_before_it_is_parsed() {
+        let terms = vec!["1"; 2000].join(" + ");
+        let loc = Some(crate::diagnostic::Loc {
+            file: 0,
+            line: 9,
+            column: 16,
+        });
+        let e = super::compile_expr(&terms, loc).unwrap_err();
+        assert_eq!(e.0, loc);
+        assert!(e.1.contains("1999 operators"), "{}", e.1);
+        let nested = format!("{}1{}", "(".repeat(2000), ")".repeat(2000));
+        let e = super::compile_expr(&nested, None).unwrap_err();
+        assert!(e.1.contains("brackets 2000 deep"), "{}", e.1);
+        // Brackets and operators inside strings do not count.
+        let text = format!("node.name == '{}'", "((+".repeat(500));
+        assert!(super::compile_expr(&text, None).is_ok());
+        // The largest expressions allowed compile and evaluate on the
+        // evaluating threads' stack.
+        let most = vec!["1"; super::MAX_OPERATORS + 1].join(" + ");
+        let deepest = format!(
+            "{}1{}",
+            "[".repeat(super::MAX_NESTING),
+            "]".repeat(super::MAX_NESTING)
+        );
+        let value = std::thread::Builder::new()
+            .stack_size(super::EVAL_STACK)
+            .spawn(move || {
+                let ctx = cel::Context::with_env(super::env());
+                [most, deepest]
+                    .map(|x| {
+                        format!(
+                            "{:?}",
+                            super::compile_expr(&x, None).unwrap().program.execute(&ctx)
+                        )
+                    })
+                    .join(" ")
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(value.starts_with("Ok(Int(151))"), "{value}");
     }
 
     #[test]

@@ -181,11 +181,74 @@ pub fn templates(dir: Option<&Path>) -> Result<tera::Tera, Error> {
                 .map_err(|source| Error::ReadTemplate { path, source })?,
             None => text.to_string(),
         };
+        if let Some((line, depth)) = too_deep(&text) {
+            return Err(Error::Template {
+                file: Some(format!("{}:{line}", template_file(name, dir))),
+                message: format!(
+                    "blocks or brackets nested {depth} deep (at most {MAX_TEMPLATE_NESTING}); a template this deep cannot be parsed safely"
+                ),
+            });
+        }
         sources.push((name.to_string(), text));
     }
     t.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| template_error(&e, dir))?;
     Ok(t)
+}
+
+/// The deepest nesting of blocks (`{% if %}`, `{% for %}`, …) and brackets
+/// inside tags a template may have: tera's parser and renderer recurse once
+/// per level, so thousands of levels would overflow the stack.
+const MAX_TEMPLATE_NESTING: usize = 64;
+
+/// The first line where `text` nests blocks and brackets deeper than
+/// [`MAX_TEMPLATE_NESTING`], and that depth; counted before tera parses it.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    const OPENERS: [&str; 6] = ["if", "for", "block", "macro", "filter", "with"];
+    let mut depth = 0usize;
+    let mut rest = text;
+    let line_of = |rest: &str| text[..text.len() - rest.len()].matches('\n').count() + 1;
+    while let Some(start) = rest.find(['{']) {
+        rest = &rest[start..];
+        let (close, is_block) = match rest.get(..2) {
+            Some("{%") => ("%}", true),
+            Some("{{") => ("}}", false),
+            _ => {
+                rest = &rest[1..];
+                continue;
+            }
+        };
+        let Some(end) = rest.find(close) else { break };
+        let tag = &rest[2..end];
+        if is_block {
+            let word = tag
+                .trim_start_matches(['-', ' ', '\t', '\n', '\r'])
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next()
+                .unwrap_or("");
+            if OPENERS.contains(&word) {
+                depth += 1;
+            } else if word.starts_with("end") {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        let mut inner = 0usize;
+        for c in tag.chars() {
+            match c {
+                '(' | '[' | '{' => inner += 1,
+                ')' | ']' | '}' => inner = inner.saturating_sub(1),
+                _ => {}
+            }
+            if depth + inner > MAX_TEMPLATE_NESTING {
+                return Some((line_of(rest), depth + inner));
+            }
+        }
+        if depth > MAX_TEMPLATE_NESTING {
+            return Some((line_of(rest), depth));
+        }
+        rest = &rest[end + close.len()..];
+    }
+    None
 }
 
 /// A tera error as one message: the template (and its file when the estate
@@ -202,11 +265,16 @@ fn template_error(e: &tera::Error, dir: Option<&Path>) -> Error {
     let file = shipped_templates()
         .map(|(n, _)| n)
         .find(|n| message.contains(&format!("'{n}'")))
-        .map(|n| match dir.map(|d| d.join(n)).filter(|p| p.is_file()) {
-            Some(p) => p.display().to_string(),
-            None => format!("reports/{n} (built in)"),
-        });
+        .map(|n| template_file(n, dir));
     self::Error::Template { file, message }
+}
+
+/// The estate's file of template `name`, or the shipped one's name.
+fn template_file(name: &str, dir: Option<&Path>) -> String {
+    match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        Some(p) => p.display().to_string(),
+        None => format!("reports/{name} (built in)"),
+    }
 }
 
 /// Where the report goes: the templates, and the staged directory.
@@ -297,5 +365,34 @@ mod tests {
     #[test]
     fn shipped_templates_parse() {
         super::templates(None).unwrap();
+    }
+
+    fn nested_ifs(n: usize) -> String {
+        "{% if true %}\n".repeat(n) + "x" + &"{% endif %}".repeat(n)
+    }
+
+    #[test]
+    fn a_template_nested_too_deep_is_refused_at_its_line_before_tera_parses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), nested_ifs(2000)).unwrap();
+        let e = super::templates(Some(dir.path())).unwrap_err().to_string();
+        let want = format!(
+            "template {}:65: blocks or brackets nested 65 deep (at most 64)",
+            dir.path().join("index.html").display()
+        );
+        assert!(e.starts_with(&want), "{e}");
+        let brackets = format!("{{{{ {}1{} }}}}", "(".repeat(2000), ")".repeat(2000));
+        std::fs::write(dir.path().join("index.html"), brackets).unwrap();
+        let e = super::templates(Some(dir.path())).unwrap_err().to_string();
+        assert!(
+            e.contains("index.html:1: blocks or brackets nested 65 deep"),
+            "{e}"
+        );
+        // The deepest allowed parses and renders on a test thread's stack.
+        let mut t = tera::Tera::default();
+        t.add_raw_template("deep", &nested_ifs(super::MAX_TEMPLATE_NESTING))
+            .unwrap();
+        assert_eq!(t.render("deep", &tera::Context::new()).unwrap().trim(), "x");
+        assert_eq!(super::too_deep(&nested_ifs(64)), None);
     }
 }

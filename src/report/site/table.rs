@@ -88,7 +88,8 @@ impl Table {
             w.write_record(r.iter().map(|c| match c.sort {
                 // Numbers unformatted in CSV.
                 Some(v) => format_plain(v),
-                None => c.text.clone(),
+                // Text made safe from formula injection.
+                None => crate::report::csv_text(&c.text).into_owned(),
             }))?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
