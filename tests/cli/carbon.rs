@@ -20,7 +20,8 @@ fn usage_rows() -> Value {
                u: Option<f64>,
                storage: Value,
                net: f64| {
-        json!({"provider": provider, "region": region, "instance_type": t, "hours": hours, "utilisation": u, "storage": storage, "network_gb": net})
+        // Volumes count the whole period (2025: 8,760 hours), running hours only compute.
+        json!({"provider": provider, "region": region, "instance_type": t, "hours": hours, "storage_hours": 8760.0, "utilisation": u, "storage": storage, "network_gb": net})
     };
     json!([
         row(

@@ -379,7 +379,7 @@ fn a_file_that_is_not_utf8_is_named() {
     let r = run(estate().arg("validate").arg(dir.path()));
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("latin1.yaml` is not UTF-8 text"),
+        r.stderr.contains("latin1.yaml:3:21: not UTF-8 text"),
         "{}",
         r.stderr
     );

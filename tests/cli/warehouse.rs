@@ -74,11 +74,19 @@ fn spend(dir: &Path, billing: &Path) -> Value {
     v
 }
 
-/// Take out every `path` (the billing file's name) from a spend JSON.
+/// Take out every `path` (the billing file's name) from a spend JSON, and
+/// the file name that starts each `aside` line.
 fn drop_paths(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.remove("path");
+            if let Some(Value::Array(lines)) = m.get_mut("aside") {
+                for l in lines.iter_mut() {
+                    if let Some(t) = l.as_str().and_then(|t| t.split_once(": ")) {
+                        *l = Value::String(t.1.to_string());
+                    }
+                }
+            }
             m.values_mut().for_each(drop_paths);
         }
         Value::Array(a) => a.iter_mut().for_each(drop_paths),

@@ -13,7 +13,7 @@
 // INPUT.json is an array of
 //   { "provider": "aws" | "azure", "region": "eu-west-2" | "uksouth" | ...,
 //     "instance_type": "m5.large" | "Standard_D4s_v5" | "D4s v5" | null,
-//     "hours": 720, "utilisation": 0.35 | null,
+//     "hours": 720, "storage_hours": 8760 (default: hours), "utilisation": 0.35 | null,
 //     "storage": [ { "class": "ssd" | "hdd", "size_gb": 100, "service": "ebs" } ],
 //     "network_gb": 12.5 }
 // `storage[].service` is an alias listed in STORAGE_SERVICES below (it picks the
@@ -400,7 +400,9 @@ function azureInstance(row, P, warnings) {
 // Storage and network (per provider; CCF's StorageEstimator / NetworkingEstimator)
 
 function storageParts(row, P, region, ef, pue) {
-  const hours = row.hours ?? 0;
+  // A volume exists (and is billed per GB-month) the whole period, whatever
+  // the machine's running hours: `storage_hours` when given.
+  const hours = row.storage_hours ?? row.hours ?? 0;
   return (row.storage ?? []).map((s) => {
     const [service, usageType] = storageServiceFor(row.provider, s);
     let rf;
