@@ -461,3 +461,17 @@ fn a_cost_json_that_repeats_a_key_is_refused_with_its_line() {
         r.stderr
     );
 }
+
+#[test]
+fn a_damaged_parquet_file_stops_at_its_first_unreadable_row() {
+    // Found by the fuzz harness: the row reader repeats a broken page's error
+    // for ever, so reading on would never end.
+    let f = root().join("tests/fixtures/parquet-unreadable-row.parquet");
+    let (r, j) = spend_json("2025-01-01..2025-12-31", &[&f]);
+    assert_eq!(file0(&j)["bad_rows"], 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the rows after it were not read"),
+        "{}",
+        r.stderr
+    );
+}

@@ -156,13 +156,17 @@ pub fn read(
         let row = match row {
             Ok(r) => r,
             Err(e) => {
+                // The row reader repeats a broken page's error for ever (found
+                // by fuzzing): the rest of the file cannot be read, so stop.
                 stats.bad.push(BadRow {
                     file: shown.clone(),
                     line: number,
-                    reason: format!("row {number}: unreadable: {e}"),
+                    reason: format!(
+                        "row {number}: unreadable: {e}; the rows after it were not read"
+                    ),
                     amount_text: None,
                 });
-                continue;
+                break;
             }
         };
         let mut values: [Option<&Field>; 17] = [None; 17];
