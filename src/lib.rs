@@ -9,14 +9,17 @@
 //! one place and one order, and `commands` (one file per subcommand) load
 //! through it and render. `cli` and `settings` are the edge; `diagnostic`
 //! carries located problems from every stage that reads user files, and
-//! `output` the terminal and atomic writes. Dependencies point toward
-//! `model` (docs/architecture.md; tests/cli/layering.rs keeps it so).
+//! `output` the terminal and atomic writes; `fuzzing` holds one entry point
+//! per family of input files for the fuzz targets and their CI check.
+//! Dependencies point toward `model` (docs/architecture.md;
+//! tests/cli/layering.rs keeps it so).
 
 pub mod assess;
 pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod diagnostic;
+pub mod fuzzing;
 pub mod inventory;
 pub mod model;
 pub mod output;
