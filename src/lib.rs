@@ -10,7 +10,8 @@
 //! through it and render. `cli` and `settings` are the edge; `diagnostic`
 //! carries located problems from every stage that reads user files, `files`
 //! opens them (regular files only, bounded reads), and `output` the terminal
-//! and atomic writes. Dependencies point toward
+//! and atomic writes; `fuzzing` holds one entry point per family of input
+//! files for the fuzz targets and their CI check. Dependencies point toward
 //! `model` (docs/architecture.md; tests/cli/layering.rs keeps it so).
 
 pub mod assess;
@@ -19,6 +20,7 @@ pub mod collect;
 pub mod commands;
 pub mod diagnostic;
 pub mod files;
+pub mod fuzzing;
 pub mod inventory;
 pub mod model;
 pub mod output;

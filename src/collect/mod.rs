@@ -121,6 +121,7 @@ pub fn counted(by: &BTreeMap<String, usize>) -> Option<(usize, String)> {
 /// The one async runtime a live collector runs on (async lives only in
 /// collect). rustls is linked with two crypto providers (the AWS SDK's
 /// aws-lc, kube's ring): the process default is named once, here.
+#[cfg(feature = "live")]
 pub fn runtime() -> Result<tokio::runtime::Runtime, LiveError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     tokio::runtime::Builder::new_multi_thread()

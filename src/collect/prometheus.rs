@@ -89,7 +89,7 @@ const POWER: [(&str, &str); 4] = [
 ];
 
 /// Per instance: the points of one range query's series.
-type Series = BTreeMap<String, (BTreeMap<String, String>, Vec<f64>)>;
+pub type Series = BTreeMap<String, (BTreeMap<String, String>, Vec<f64>)>;
 
 fn query_range(
     agent: &ureq::Agent,
@@ -111,11 +111,16 @@ fn query_range(
         .body_mut()
         .read_to_string()
         .map_err(|e| format!("{endpoint}: {e}"))?;
-    let body: Value = crate::collect::json::parse(&text)
-        .map_err(|e| format!("{endpoint}: HTTP {status}, not Prometheus's JSON: {e}"))?;
+    range_result(&text).map_err(|e| format!("{endpoint}: HTTP {status}, {e}"))
+}
+
+/// A `query_range` response's series, as the server sends it.
+pub fn range_result(text: &str) -> Result<Series, String> {
+    let body: Value =
+        crate::collect::json::parse(text).map_err(|e| format!("not Prometheus's JSON: {e}"))?;
     if body["status"] != "success" {
         return Err(format!(
-            "{endpoint}: {} ({})",
+            "{} ({})",
             body["error"].as_str().unwrap_or("error"),
             body["errorType"].as_str().unwrap_or("")
         ));

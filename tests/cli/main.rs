@@ -9,6 +9,7 @@ use serde_json::Value;
 
 mod aws;
 mod carbon;
+mod fuzz;
 mod kubernetes;
 mod layering;
 mod outputs;

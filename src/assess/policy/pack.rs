@@ -842,6 +842,30 @@ mod tests {
             .join()
             .unwrap();
         assert!(value.starts_with("Ok(Int(151))"), "{value}");
+        // Calls, macros and unary operators nested as deep as allowed parse
+        // on the 8 MiB main thread that loads the pack (the fuzz harness found
+        // `has(` nested 56 deep overflowing it before the limit).
+        let n = super::MAX_NESTING;
+        let shapes = [
+            format!("{}n{}", "has(".repeat(n), ")".repeat(n)),
+            format!(
+                "{}1{}",
+                "size(-!(".repeat(n / 3),
+                "))".repeat(n / 3 * 3 / 2)
+            ),
+            format!("{}1{}", "{1:[".repeat(n / 2), "]}".repeat(n / 2)),
+            format!("{}n{}", "node.x.exists(v, ".repeat(n), ")".repeat(n)),
+        ];
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || {
+                for s in shapes {
+                    let _ = super::compile_expr(&s, None);
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]

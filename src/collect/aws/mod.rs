@@ -22,6 +22,7 @@
 //! there can be reported as gone; a file that cannot be read is an error at
 //! its line and column. Files for other commands are listed, not read.
 
+#[cfg(feature = "live")]
 pub mod live;
 
 pub use crate::model::collected::aws::Export;

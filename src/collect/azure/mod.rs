@@ -16,6 +16,7 @@
 //! its type noted. Each VM's average CPU over the days with data becomes
 //! its measured utilisation.
 
+#[cfg(feature = "live")]
 pub mod live;
 
 pub use crate::model::collected::azure::Export;

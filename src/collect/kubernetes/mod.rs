@@ -16,6 +16,7 @@
 //! `123456789n`; `512Mi`, `7947048Ki`, `1G`, `1e9`); one that cannot be
 //! parsed is counted with its object, never silently taken as zero.
 
+#[cfg(feature = "live")]
 pub mod live;
 
 pub use crate::model::collected::kubernetes::{Applied, Claim, Cluster, Node, Pod, Workload};
