@@ -98,7 +98,7 @@ fn metric<'m, 'a>(
 /// Read one Cost Explorer result file; `visit` gets each charge.
 pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let text = super::read_json_text(path, &shown)?;
+    let text = super::read_json_text(path)?;
     let v: Results<'_> = super::parse_json(&text, &shown)?;
     let periods = v.results_by_time.ok_or_else(|| Error::NotCostExplorer {
         path: shown.clone(),

@@ -52,7 +52,7 @@ fn date(t: &str) -> Option<super::Day> {
 
 pub fn read(path: &Path, file: usize, mut visit: impl FnMut(Charge<'_>)) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let raw = super::read_json_text(path, &shown)?;
+    let raw = super::read_json_text(path)?;
     let page: Page<'_> = super::parse_json(&raw, &shown)?;
     let not_cm = || Error::NotCostManagement {
         path: shown.clone(),

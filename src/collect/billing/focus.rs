@@ -270,13 +270,9 @@ pub fn read(
     visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let super::Opened {
-        mut csv,
-        headers,
-        lines,
-    } = super::open_csv(path, bar, false)?;
+    let super::Opened { mut csv, headers } = super::open_csv(path, bar, false)?;
     let cols = Columns::of(&headers, &shown, currency)?;
-    let mut stats = rows(&mut csv, lines, &cols, file, &shown, visit);
+    let mut stats = rows(&mut csv, 1, &cols, file, &shown, visit);
     stats.bytes = csv.position().byte();
     stats.warnings = cols.warnings();
     Ok(stats)
@@ -289,7 +285,7 @@ pub struct Part {
     pub end: u64,
 }
 
-/// The header of a plain FOCUS file, the line its first record is on, and
+/// The header of a plain FOCUS file, the line its first part starts on, and
 /// about `n` parts of its records, to be read each on its own thread.
 ///
 /// Each part is cut after the first newline past an even share of the file.
@@ -308,12 +304,11 @@ pub fn parts(
     let len = file.metadata().map_err(Error::read(&shown))?.len();
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(std::io::BufReader::new(file));
+        .from_reader(super::Lines::new(std::io::BufReader::new(file)));
     let headers = csv.headers().map_err(Error::header(&shown))?.clone();
     let cols = Columns::of(&headers, &shown, currency)?;
-    let first_line =
-        super::LineCounter::after_header(csv.byte_headers().map_err(Error::header(&shown))?).next;
     let data = csv.position().byte();
+    let first_line = 1 + csv.get_ref().newlines_up_to(data);
     let n = n.max(1) as u64;
     let size = (len - data).div_ceil(n).max(1);
     let mut cuts = vec![data];
@@ -430,25 +425,18 @@ pub fn read_part(
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
-        .from_reader(reader);
+        .from_reader(super::Lines::new(reader));
     // Lines count from 0 here; `settle` adds where the part starts.
-    let mut stats = rows(
-        &mut csv,
-        super::LineCounter { next: 0 },
-        cols,
-        file,
-        &shown,
-        visit,
-    );
+    let mut stats = rows(&mut csv, 0, cols, file, &shown, visit);
     stats.bytes = part.end - part.start;
     stats.warnings = cols.warnings();
-    stats.quotes = csv.into_inner().into_inner().quotes;
+    stats.quotes = csv.into_inner().into_inner().into_inner().quotes;
     Ok(stats)
 }
 
 fn rows<R: std::io::Read>(
-    csv: &mut csv::Reader<R>,
-    mut lines: super::LineCounter,
+    csv: &mut csv::Reader<super::Lines<R>>,
+    first: u64,
     cols: &Columns,
     file: usize,
     shown: &str,
@@ -456,8 +444,7 @@ fn rows<R: std::io::Read>(
 ) -> Stats {
     let mut stats = Stats::default();
     let mut record = csv::ByteRecord::new();
-    let first = lines.next;
-    while let Some(row) = super::next_row(csv, &mut record, &mut lines, shown, &mut stats.bad) {
+    while let Some(row) = super::next_row(csv, &mut record, first, shown, &mut stats.bad) {
         let Some(line) = row else { continue };
         stats.rows += 1;
         // Validate the row's text once; every field is then a slice of valid UTF-8
@@ -552,7 +539,7 @@ fn rows<R: std::io::Read>(
             invoice: "",
         });
     }
-    stats.lines = lines.next - first;
+    stats.lines = csv.get_ref().newlines();
     stats
 }
 
@@ -699,6 +686,37 @@ mod tests {
             .flat_map(|s| s.bad.iter().map(|b| b.line))
             .collect();
         assert_eq!(bad, vec![902], "row 900 of the data is line 902");
+    }
+
+    #[test]
+    fn bad_rows_after_blank_lines_and_crlf_keep_their_file_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        for eol in ["\n", "\r\n"] {
+            let p = dir.path().join("f.csv");
+            let mut text = format!("BilledCost,EffectiveCost,BillingCurrency,ChargeCategory{eol}");
+            // Line 2 blank, 3 good, 4–5 blank, 6 bad, then 996 good rows and a bad one.
+            text.push_str(&format!("{eol}1,1,GBP,Usage{eol}{eol}{eol}x,1,GBP,Usage{eol}"));
+            for _ in 0..996 {
+                text.push_str(&format!("1,1,GBP,Usage{eol}"));
+            }
+            text.push_str(&format!("{eol}y,1,GBP,Usage{eol}"));
+            std::fs::write(&p, &text).unwrap();
+            let stats = read(&p, 0, None, &bar, |_| {}).unwrap();
+            let lines: Vec<u64> = stats.bad.iter().map(|b| b.line).collect();
+            assert_eq!(lines, vec![6, 1004], "read whole, {eol:?}");
+            let (cols, first_line, parts) = parts(&p, 4, None).unwrap();
+            let mut stats: Vec<Stats> = parts
+                .iter()
+                .map(|part| read_part(&p, 0, part, &cols, &bar, |_| {}).unwrap())
+                .collect();
+            assert!(settle(first_line, &mut stats));
+            let lines: Vec<u64> = stats
+                .iter()
+                .flat_map(|s| s.bad.iter().map(|b| b.line))
+                .collect();
+            assert_eq!(lines, vec![6, 1004], "read in parts, {eol:?}");
+        }
     }
 
     #[test]

@@ -133,11 +133,7 @@ pub fn read(
     mut visit: impl FnMut(Charge<'_>),
 ) -> Result<Stats, Error> {
     let shown = path.display().to_string();
-    let super::Opened {
-        mut csv,
-        headers,
-        mut lines,
-    } = super::open_csv(path, bar, true)?;
+    let super::Opened { mut csv, headers } = super::open_csv(path, bar, true)?;
     let find = |configured: &Option<String>,
                 usual: &[&str],
                 what: &'static str,
@@ -180,7 +176,7 @@ pub fn read(
     let mut stats = Stats::default();
     let mut defaulted = 0u64;
     let mut record = csv::ByteRecord::new();
-    while let Some(row) = super::next_row(&mut csv, &mut record, &mut lines, &shown, &mut stats.bad)
+    while let Some(row) = super::next_row(&mut csv, &mut record, 1, &shown, &mut stats.bad)
     {
         let Some(line) = row else { continue };
         stats.rows += 1;

@@ -97,9 +97,10 @@ pub enum Error {
         path: String,
         error: ::parquet::errors::ParquetError,
     },
-    /// A JSON result file that could not be read.
-    #[error("{path}: {error}")]
-    ReadJson { path: String, error: std::io::Error },
+    /// A file that could not be opened or read whole (missing, too large,
+    /// not UTF-8).
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     /// A JSON result file that is not JSON.
     #[error("{path}:{}:{}: {error}", .error.line(), .error.column())]
     Json {
@@ -158,81 +159,112 @@ pub struct Input {
     pub currency: Option<String>,
 }
 
-/// Refuse anything but a regular file (or a link to one): a FIFO would
-/// block for ever, a device never end, a directory read as nothing.
+/// Refuse anything but a regular file (or a link to one), as every reader
+/// does ([`crate::files`]): a FIFO would block for ever, a device never end,
+/// a directory read as nothing.
 pub fn regular_file(path: &Path) -> Result<(), Error> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(Error::read(&shown))?;
-    let t = meta.file_type();
-    if t.is_file() {
-        return Ok(());
+    match crate::files::open_regular(path) {
+        Ok(_) => Ok(()),
+        Err(crate::files::FileError::NotRegular { what, .. }) => {
+            Err(Error::NotAFile { path: shown, what })
+        }
+        Err(e) => Err(Error::File(e)),
     }
-    #[cfg(unix)]
-    use std::os::unix::fs::FileTypeExt;
-    let what = if t.is_dir() {
-        "a directory"
-    } else {
-        #[cfg(unix)]
-        {
-            if t.is_fifo() {
-                "a FIFO (named pipe)"
-            } else if t.is_char_device() || t.is_block_device() {
-                "a device"
-            } else if t.is_socket() {
-                "a socket"
-            } else {
-                "not a regular file"
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            "not a regular file"
-        }
-    };
-    Err(Error::NotAFile { path: shown, what })
 }
 
-/// The line a CSV record starts on, counted here rather than taken from the
-/// csv reader (whose count is one short on CRLF files): each record starts
-/// one line after the previous one ended, plus the newlines quoted inside it.
+/// A reader that notes where every line break passes, so the line a CSV
+/// record starts on is exact: the csv reader's own count skips blank lines
+/// and is one short on CRLF files, and the position it gives a record is
+/// where the previous one ended (before any blank lines and the `\n` of a
+/// CRLF). Records are asked for in order, so the offsets kept are only those
+/// of the bytes the csv reader holds in its buffer.
 #[derive(Debug)]
-pub struct LineCounter {
-    next: u64,
+pub struct Lines<R> {
+    inner: R,
+    /// Bytes read so far.
+    read: u64,
+    /// `\r` and `\n` bytes not yet passed by a record's start: (offset, is `\n`).
+    ahead: std::collections::VecDeque<(u64, bool)>,
+    /// Newlines before the last record asked for.
+    passed: u64,
 }
 
-impl LineCounter {
-    /// After the header row.
-    pub fn after_header(header: &csv::ByteRecord) -> LineCounter {
-        LineCounter {
-            next: 2 + embedded_newlines(header),
+impl<R> Lines<R> {
+    pub fn new(inner: R) -> Lines<R> {
+        Lines {
+            inner,
+            read: 0,
+            ahead: Default::default(),
+            passed: 0,
         }
+    }
+
+    /// Newlines before the record the csv reader placed at byte `at`: those
+    /// before `at`, and those of the line breaks it skipped from there to
+    /// the record's first byte (`at` never goes back).
+    pub fn newlines_before(&mut self, mut at: u64) -> u64 {
+        while let Some(&(offset, newline)) = self.ahead.front() {
+            if offset > at {
+                break;
+            }
+            if offset == at {
+                at += 1;
+            }
+            self.ahead.pop_front();
+            self.passed += u64::from(newline);
+        }
+        self.passed
+    }
+
+    /// Newlines before byte `at`, not asking where a record starts.
+    pub fn newlines_up_to(&self, at: u64) -> u64 {
+        let ahead = self.ahead.iter().filter(|&&(o, n)| n && o < at).count();
+        self.passed + ahead as u64
+    }
+
+    /// Newlines in everything read.
+    pub fn newlines(&self) -> u64 {
+        self.newlines_up_to(u64::MAX)
+    }
+
+    pub fn into_inner(self) -> R {
+        self.inner
     }
 }
 
-fn embedded_newlines(r: &csv::ByteRecord) -> u64 {
-    memchr::memchr_iter(b'\n', r.as_slice()).count() as u64
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let at = self.read;
+        self.ahead.extend(
+            memchr::memchr2_iter(b'\r', b'\n', &buf[..n]).map(|i| (at + i as u64, buf[i] == b'\n')),
+        );
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 /// The next row of a CSV file: `None` at the end, `Some(None)` for a row
-/// that could not be read (recorded in `bad`), else `Some(Some(line))`.
+/// that could not be read (recorded in `bad`), else `Some(Some(line))`,
+/// the line the row starts on counted from `first` (the stream's first line).
 pub fn next_row<R: Read>(
-    csv: &mut csv::Reader<R>,
+    csv: &mut csv::Reader<Lines<R>>,
     record: &mut csv::ByteRecord,
-    lines: &mut LineCounter,
+    first: u64,
     file: &str,
     bad: &mut Vec<BadRow>,
 ) -> Option<Option<u64>> {
+    let line_at = |csv: &mut csv::Reader<Lines<R>>, p: Option<&csv::Position>| {
+        let at = p.map_or(csv.position().byte(), csv::Position::byte);
+        first + csv.get_mut().newlines_before(at)
+    };
     match csv.read_byte_record(record) {
         Ok(false) => None,
-        Ok(true) => {
-            let line = lines.next;
-            lines.next += 1 + embedded_newlines(record);
-            Some(Some(line))
-        }
+        Ok(true) => Some(Some(line_at(csv, record.position()))),
         Err(e) => {
             // A broken quote can swallow the rest of the file; the reader resynchronises at the next record.
-            let line = lines.next;
-            lines.next = e.position().map_or(lines.next + 1, |p| p.line() + 2);
+            let line = line_at(csv, e.position());
             bad.push(BadRow {
                 file: file.to_string(),
                 line,
@@ -244,12 +276,11 @@ pub fn next_row<R: Read>(
     }
 }
 
-/// A CSV reader over a billing file, its header row, and the line counter
-/// for the records after it; `flexible` allows rows of differing lengths.
+/// A CSV reader over a billing file and its header row; `flexible` allows
+/// rows of differing lengths. Lines count from 1 ([`next_row`]'s `first`).
 pub struct Opened {
-    pub csv: csv::Reader<Box<dyn Read>>,
+    pub csv: csv::Reader<Lines<Box<dyn Read>>>,
     pub headers: csv::StringRecord,
-    pub lines: LineCounter,
 }
 
 pub fn open_csv(
@@ -262,23 +293,19 @@ pub fn open_csv(
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(flexible)
-        .from_reader(reader);
+        .from_reader(Lines::new(reader));
     let headers = csv.headers().map_err(Error::header(&shown))?.clone();
-    let lines = LineCounter::after_header(csv.byte_headers().map_err(Error::header(&shown))?);
-    Ok(Opened {
-        csv,
-        headers,
-        lines,
-    })
+    Ok(Opened { csv, headers })
 }
 
-/// A JSON result file's text (Cost Explorer, Cost Management); `shown` is
-/// the path as shown in messages.
-fn read_json_text(path: &Path, shown: &str) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|error| Error::ReadJson {
-        path: shown.to_string(),
-        error,
-    })
+/// A JSON result file's text (Cost Explorer, Cost Management), read as
+/// every collected export is: a regular file, at most 1 GiB, UTF-8.
+fn read_json_text(path: &Path) -> Result<String, Error> {
+    Ok(crate::files::read_text(
+        path,
+        crate::files::EXPORT_LIMIT,
+        "a billing result file",
+    )?)
 }
 
 /// A JSON result file parsed into `T`, which borrows from `text`: money is
