@@ -125,6 +125,14 @@ pub fn range_result(text: &str) -> Result<Series, String> {
             body["errorType"].as_str().unwrap_or("")
         ));
     }
+    // An instant query's `vector` has one `value` per series, not `values`:
+    // read as a range it would be series with no points, silently.
+    let kind = &body["data"]["resultType"];
+    if kind != "matrix" {
+        return Err(format!(
+            "expected a range query's result (`resultType` `matrix`), found {kind}"
+        ));
+    }
     let mut out = Series::new();
     for r in body["data"]["result"].as_array().into_iter().flatten() {
         let labels: BTreeMap<String, String> = r["metric"]
@@ -371,6 +379,27 @@ pub fn apply(model: &mut Model, c: &Scrape, file: &Path) -> Applied {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn real(name: &str) -> String {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real-world/prometheus");
+        std::fs::read_to_string(p.join(name)).unwrap()
+    }
+
+    #[test]
+    fn the_documented_range_query_reads_two_series_of_three_points() {
+        // docs/querying/api.md's `query_range?query=up` example.
+        let s = range_result(&real("api-query_range-up.json")).unwrap();
+        assert_eq!(s.len(), 2);
+        let (labels, points) = &s["localhost:9090"];
+        assert_eq!(labels["job"], "prometheus");
+        assert_eq!(points, &[1.0, 1.0, 1.0]);
+        assert_eq!(s["localhost:9091"].1, [0.0, 0.0, 1.0]);
+        // The instant query's answer is not read as series with no points.
+        assert_eq!(
+            range_result(&real("api-query-up.json")).unwrap_err(),
+            "expected a range query's result (`resultType` `matrix`), found \"vector\""
+        );
+    }
 
     #[test]
     fn a_host_goes_by_its_node_name_its_short_name_and_its_instance() {

@@ -18,6 +18,7 @@ mod prometheus;
 mod real_world_backstage;
 mod real_world_billing;
 mod real_world_collectors;
+mod real_world_exports;
 mod report;
 mod roadmap;
 mod snapshot;

@@ -213,6 +213,11 @@ fn read_command(
                 }
                 spec.encrypted = db.get("StorageEncrypted").and_then(Value::as_bool);
                 spec.tags = tags(db.get("TagList"));
+                // A stopped instance runs no hours (RDS restarts it after 7 days).
+                let status = s(&db, "DBInstanceStatus");
+                if matches!(status, Some("stopped" | "stopping")) {
+                    spec.hours = Some(spanned(0.0));
+                }
                 let arn = s(&db, "DBInstanceArn")
                     .map(String::from)
                     .unwrap_or_else(|| format!("arn:aws:rds:{r}:{account}:db:{ident}"));
@@ -224,6 +229,7 @@ fn read_command(
                     &[
                         ("aws/engine", s(&db, "Engine")),
                         ("aws/engine-version", s(&db, "EngineVersion")),
+                        ("aws/status", status),
                     ],
                 );
                 out.push(f);
@@ -401,6 +407,24 @@ fn read_command(
     Some(out)
 }
 
+/// The key each command's output is read from: without it the file holds
+/// something else (say, output reshaped by `--query`), not "no resources".
+fn expected_key(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "ec2-describe-instances" => "Reservations",
+        "ec2-describe-volumes" => "Volumes",
+        "rds-describe-db-instances" => "DBInstances",
+        "rds-describe-db-clusters" => "DBClusters",
+        "s3api-list-buckets" => "Buckets",
+        "lambda-list-functions" => "Functions",
+        "elbv2-describe-load-balancers" => "LoadBalancers",
+        "ecs-describe-clusters" => "clusters",
+        c if c.starts_with("eks-describe-cluster") => "cluster",
+        c if c.starts_with("eks-describe-nodegroup") => "nodegroup",
+        _ => return None,
+    })
+}
+
 /// Read an export folder.
 pub fn read_export(dir: &Path) -> Result<Export, crate::collect::ReadError> {
     let mut ex = Export::default();
@@ -476,6 +500,15 @@ pub fn read_export(dir: &Path) -> Result<Export, crate::collect::ReadError> {
                     }
                     ex.files += 1;
                     continue;
+                }
+                if let Some(key) = expected_key(&command)
+                    && v.get(key).is_none_or(|x| !(x.is_array() || x.is_object()))
+                {
+                    return Err(crate::collect::ReadError::Content(format!(
+                        "{}: not what `aws {}` prints: no `{key}` at the top (output reshaped by `--query`?)",
+                        f.display(),
+                        command.replacen('-', " ", 1)
+                    )));
                 }
                 match read_command(&command, &v, &account, region.as_deref(), &f) {
                     Some(found) => {

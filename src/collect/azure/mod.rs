@@ -261,10 +261,13 @@ pub fn read_export(path: &Path) -> Result<Export, crate::collect::ReadError> {
             match row(r, &f) {
                 Ok(found) => {
                     // The same resource in two files (az graph query and az resource list): once.
-                    if seen.contains_key(&found.id) {
-                        *ex.skipped
-                            .entry("listed again in another file (read once)".into())
-                            .or_default() += 1;
+                    if let Some(&first) = seen.get(&found.id) {
+                        let why = if ex.found[first].origin == found.origin {
+                            "listed twice in one file (read once)"
+                        } else {
+                            "listed again in another file (read once)"
+                        };
+                        *ex.skipped.entry(why.into()).or_default() += 1;
                         continue;
                     }
                     seen.insert(found.id.clone(), ex.found.len());
