@@ -164,7 +164,7 @@ pub enum ReadError {
         path: PathBuf,
         error: std::io::Error,
     },
-    #[error("{}:{}:{}: {error}{}", .path.display(), .error.line(), .error.column(), expected_suffix(.expected))]
+    #[error("{}:{}:{}: {error}{}", .path.display(), .error.line(), .error.column().max(1), expected_suffix(.expected))]
     Json {
         path: PathBuf,
         error: serde_json::Error,

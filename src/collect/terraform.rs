@@ -148,7 +148,7 @@ pub enum PlanError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}:{}:{}: {source}", .path.display(), .source.line(), .source.column())]
+    #[error("{}:{}:{}: {source}", .path.display(), .source.line(), .source.column().max(1))]
     Json {
         path: PathBuf,
         source: serde_json::Error,

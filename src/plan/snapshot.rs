@@ -180,7 +180,7 @@ pub enum SnapshotError {
     Gzip(String, std::io::Error),
     #[error("`{0}` is not UTF-8 JSON")]
     NotUtf8(String),
-    #[error("{file}:{}:{}: {error}", error.line(), error.column())]
+    #[error("{file}:{}:{}: {error}", error.line(), error.column().max(1))]
     Json {
         file: String,
         error: serde_json::Error,

@@ -98,7 +98,7 @@ fn aws_cli_examples_that_are_not_json_or_not_the_output_are_refused_where_they_f
     );
     assert!(
         e.contains(
-            "error: aws/123456789012/us-east-1/ec2-describe-volumes.json:17:0: control character (\\u0000-\\u001F) found while parsing a string"
+            "error: aws/123456789012/us-east-1/ec2-describe-volumes.json:17:1: control character (\\u0000-\\u001F) found while parsing a string"
         ),
         "{e}"
     );

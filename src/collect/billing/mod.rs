@@ -102,7 +102,7 @@ pub enum Error {
     #[error(transparent)]
     File(#[from] crate::files::FileError),
     /// A JSON result file that is not JSON.
-    #[error("{path}:{}:{}: {error}", .error.line(), .error.column())]
+    #[error("{path}:{}:{}: {error}", .error.line(), .error.column().max(1))]
     Json {
         path: String,
         error: serde_json::Error,
