@@ -430,8 +430,11 @@ fn a_billing_path_that_is_not_a_file_is_a_located_error_not_a_hang() {
     assert!(made.success());
     for (path, what) in [
         (fifo.as_path(), "a FIFO (named pipe), not a billing file"),
-        (Path::new("/dev/zero"), "a device, not a billing file"),
-        (dir.path(), "a directory, not a billing file"),
+        (
+            Path::new("/dev/zero"),
+            "a character device, not a billing file",
+        ),
+        (dir.path(), "a folder, not a billing file"),
     ] {
         let r = spend("2025-01-01..2025-12-31", &[path], &[]);
         assert_eq!(r.code, 2, "{}", r.stderr);

@@ -696,7 +696,9 @@ mod tests {
             let p = dir.path().join("f.csv");
             let mut text = format!("BilledCost,EffectiveCost,BillingCurrency,ChargeCategory{eol}");
             // Line 2 blank, 3 good, 4–5 blank, 6 bad, then 996 good rows and a bad one.
-            text.push_str(&format!("{eol}1,1,GBP,Usage{eol}{eol}{eol}x,1,GBP,Usage{eol}"));
+            text.push_str(&format!(
+                "{eol}1,1,GBP,Usage{eol}{eol}{eol}x,1,GBP,Usage{eol}"
+            ));
             for _ in 0..996 {
                 text.push_str(&format!("1,1,GBP,Usage{eol}"));
             }

@@ -176,8 +176,7 @@ pub fn read(
     let mut stats = Stats::default();
     let mut defaulted = 0u64;
     let mut record = csv::ByteRecord::new();
-    while let Some(row) = super::next_row(&mut csv, &mut record, 1, &shown, &mut stats.bad)
-    {
+    while let Some(row) = super::next_row(&mut csv, &mut record, 1, &shown, &mut stats.bad) {
         let Some(line) = row else { continue };
         stats.rows += 1;
         let owned = csv::StringRecord::from_byte_record_lossy(record.clone());
