@@ -674,18 +674,26 @@ mod tests {
             });
         }
         std::fs::write(&p, &text).unwrap();
+        assert_eq!(
+            bad_lines_by_parts(&p),
+            vec![902],
+            "row 900 of the data is line 902"
+        );
+    }
+
+    /// The file lines of the bad rows of a file read in 4 parts.
+    fn bad_lines_by_parts(p: &Path) -> Vec<u64> {
         let bar = indicatif::ProgressBar::hidden();
-        let (cols, first_line, parts) = parts(&p, 4, None).unwrap();
+        let (cols, first_line, parts) = parts(p, 4, None).unwrap();
         let mut stats: Vec<Stats> = parts
             .iter()
-            .map(|part| read_part(&p, 0, part, &cols, &bar, |_| {}).unwrap())
+            .map(|part| read_part(p, 0, part, &cols, &bar, |_| {}).unwrap())
             .collect();
         assert!(settle(first_line, &mut stats));
-        let bad: Vec<u64> = stats
+        stats
             .iter()
             .flat_map(|s| s.bad.iter().map(|b| b.line))
-            .collect();
-        assert_eq!(bad, vec![902], "row 900 of the data is line 902");
+            .collect()
     }
 
     #[test]
@@ -707,17 +715,11 @@ mod tests {
             let stats = read(&p, 0, None, &bar, |_| {}).unwrap();
             let lines: Vec<u64> = stats.bad.iter().map(|b| b.line).collect();
             assert_eq!(lines, vec![6, 1004], "read whole, {eol:?}");
-            let (cols, first_line, parts) = parts(&p, 4, None).unwrap();
-            let mut stats: Vec<Stats> = parts
-                .iter()
-                .map(|part| read_part(&p, 0, part, &cols, &bar, |_| {}).unwrap())
-                .collect();
-            assert!(settle(first_line, &mut stats));
-            let lines: Vec<u64> = stats
-                .iter()
-                .flat_map(|s| s.bad.iter().map(|b| b.line))
-                .collect();
-            assert_eq!(lines, vec![6, 1004], "read in parts, {eol:?}");
+            assert_eq!(
+                bad_lines_by_parts(&p),
+                vec![6, 1004],
+                "read in parts, {eol:?}"
+            );
         }
     }
 
