@@ -18,6 +18,7 @@
 //! line and the node, never silently a pass.
 
 pub mod eol;
+mod expr;
 pub mod host;
 pub mod pack;
 mod shipped;
