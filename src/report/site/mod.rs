@@ -218,7 +218,10 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                 continue;
             }
         };
-        let Some(end) = rest.find(close) else { break };
+        // The closer is looked for after the opener: `{%}` opens, it does not close.
+        let Some(end) = rest[2..].find(close).map(|e| e + 2) else {
+            break;
+        };
         let tag = &rest[2..end];
         if is_block {
             let word = tag
@@ -394,5 +397,8 @@ mod tests {
             .unwrap();
         assert_eq!(t.render("deep", &tera::Context::new()).unwrap().trim(), "x");
         assert_eq!(super::too_deep(&nested_ifs(64)), None);
+        // A tag that closes where it opens (`{%}`, `{{}`) is no tag: found by
+        // fuzzing, it sliced the text backwards.
+        assert_eq!(super::too_deep("a {%} b {{} c {%}}}"), None);
     }
 }
