@@ -194,6 +194,12 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
     );
     below.sort();
     below.dedup();
+    // A system used by thousands would draw thousands of boxes: each side
+    // shows its first boxes and one that counts the rest (the page's tables
+    // list them).
+    let (left, left_more) = slots(left, CONTEXT_SIDE);
+    let (right, right_more) = slots(right, CONTEXT_SIDE);
+    let (below, below_more) = slots(below, CONTEXT_BELOW);
     let (bw, bh, gap) = (210.0, 40.0, 12.0);
     let rows = left.len().max(right.len()).max(1);
     let below_rows = below.len().div_ceil(3);
@@ -232,7 +238,21 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
             }
         }
     };
-    let column = |v: &[NodeIndex]| -> Vec<f64> {
+    let more = |s: &mut String, n: usize, x: f64, y: f64| {
+        let _ = write!(
+            s,
+            r#"<g class="more"><rect x="{x:.0}" y="{y:.0}" width="{bw}" height="{bh}" rx="6" class="box"/><text x="{tx:.0}" y="{ly:.0}" class="box-label">+{n} more (in the tables below)</text></g>"#,
+            tx = x + 8.0,
+            ly = y + 25.0,
+        );
+    };
+    let draw = |s: &mut String, slot: Option<NodeIndex>, rest: usize, x: f64, y: f64, class: &str| {
+        match slot {
+            Some(n) => boxed(s, n, x, y, class),
+            None => more(s, rest, x, y),
+        }
+    };
+    let column = |v: &[Option<NodeIndex>]| -> Vec<f64> {
         let top = (col_h - v.len() as f64 * (bh + gap)) / 2.0 + 20.0;
         (0..v.len()).map(|i| top + i as f64 * (bh + gap)).collect()
     };
@@ -245,7 +265,7 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
             x2 = cx,
             y2 = cy + bh / 2.0
         );
-        boxed(&mut s, *n, 0.0, y, "box");
+        draw(&mut s, *n, left_more, 0.0, y, "box");
     }
     for (n, y) in right.iter().zip(column(&right)) {
         let _ = write!(
@@ -256,7 +276,7 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
             x2 = cx + bw + 90.0,
             y2 = y + bh / 2.0
         );
-        boxed(&mut s, *n, cx + bw + 90.0, y, "box");
+        draw(&mut s, *n, right_more, cx + bw + 90.0, y, "box");
     }
     let by = col_h + 40.0;
     for (i, n) in below.iter().enumerate() {
@@ -269,11 +289,27 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
             y1 = cy + bh,
             x2 = x + bw / 2.0,
         );
-        boxed(&mut s, *n, x, y, "box infra");
+        draw(&mut s, *n, below_more, x, y, "box infra");
     }
     boxed(&mut s, idx, cx, cy, "box focus");
     s.push_str("</svg>");
     s
+}
+
+/// The most boxes a context diagram draws on its left and right, and below.
+const CONTEXT_SIDE: usize = 40;
+const CONTEXT_BELOW: usize = 60;
+
+/// At most `limit` slots: the first nodes, and when there are more, a last
+/// slot (`None`) standing for the number of the rest, which is returned.
+fn slots(v: Vec<NodeIndex>, limit: usize) -> (Vec<Option<NodeIndex>>, usize) {
+    if v.len() <= limit {
+        return (v.into_iter().map(Some).collect(), 0);
+    }
+    let rest = v.len() - (limit - 1);
+    let mut out: Vec<Option<NodeIndex>> = v.into_iter().take(limit - 1).map(Some).collect();
+    out.push(None);
+    (out, rest)
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -424,6 +460,28 @@ mod tests {
     fn identifiers_and_strings_are_safe() {
         assert_eq!(super::ident("system:a-b.c"), "system_a_b_c");
         assert_eq!(super::quoted(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+    }
+
+    #[test]
+    fn a_context_diagram_draws_its_first_boxes_and_counts_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from(
+            "apiVersion: estate/v1\nkind: System\nmetadata: {name: hub}\nspec: {lifecycle: {phase: active}}\n",
+        );
+        for i in 0..100 {
+            text.push_str(&format!(
+                "---\napiVersion: estate/v1\nkind: System\nmetadata: {{name: s{i:03}}}\nspec: {{lifecycle: {{phase: active}}, depends_on: [system:hub]}}\n"
+            ));
+        }
+        std::fs::write(dir.path().join("systems.yaml"), text).unwrap();
+        let (model, ds) = crate::model::build(crate::inventory::load(dir.path()));
+        assert_eq!(ds.errors(), 0);
+        let hub = model.get("system:hub").unwrap();
+        let svg = super::context_svg(&model, hub, &|_| None);
+        // 39 dependants, one box for the other 61, and the system itself.
+        assert_eq!(svg.matches("<rect").count(), super::CONTEXT_SIDE + 1);
+        assert!(svg.contains(">+61 more (in the tables below)<"), "{svg}");
+        assert!(svg.contains("s038") && !svg.contains("s039"));
     }
 
     #[test]
