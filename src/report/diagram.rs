@@ -246,12 +246,13 @@ pub fn context_svg(model: &Model, idx: NodeIndex, href: &dyn Fn(&str) -> Option<
             ly = y + 25.0,
         );
     };
-    let draw = |s: &mut String, slot: Option<NodeIndex>, rest: usize, x: f64, y: f64, class: &str| {
-        match slot {
-            Some(n) => boxed(s, n, x, y, class),
-            None => more(s, rest, x, y),
-        }
-    };
+    let draw =
+        |s: &mut String, slot: Option<NodeIndex>, rest: usize, x: f64, y: f64, class: &str| {
+            match slot {
+                Some(n) => boxed(s, n, x, y, class),
+                None => more(s, rest, x, y),
+            }
+        };
     let column = |v: &[Option<NodeIndex>]| -> Vec<f64> {
         let top = (col_h - v.len() as f64 * (bh + gap)) / 2.0 + 20.0;
         (0..v.len()).map(|i| top + i as f64 * (bh + gap)).collect()

@@ -382,3 +382,64 @@ fn an_estate_template_overrides_the_shipped_one_and_errors_are_located() {
     // The previous report is still there, whole.
     assert!(read(&out.join("index.html")).contains("Our own front page"));
 }
+
+/// A large estate (2,600 systems in two capabilities each, one depended on
+/// by all): every page stays small — tables show their first rows and link
+/// their CSV, the map counts systems by capability, the context diagram
+/// counts the boxes it leaves out — and the CSV still has every row.
+#[test]
+fn a_large_estates_pages_stay_small_and_the_csv_has_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory");
+    std::fs::create_dir(&inv).unwrap();
+    let mut text = String::from(
+        "apiVersion: estate/v1\nkind: Domain\nmetadata: {name: d}\n---\napiVersion: estate/v1\nkind: Capability\nmetadata: {name: a}\nspec: {domain: domain:d}\n---\napiVersion: estate/v1\nkind: Capability\nmetadata: {name: b}\nspec: {domain: domain:d}\n---\napiVersion: estate/v1\nkind: System\nmetadata: {name: hub}\nspec: {lifecycle: {phase: active}, domain: domain:d}\n",
+    );
+    for i in 0..2600 {
+        text.push_str(&format!(
+            "---\napiVersion: estate/v1\nkind: System\nmetadata: {{name: s{i:04}}}\nspec: {{lifecycle: {{phase: active}}, domain: domain:d, capabilities: [capability:a, capability:b], depends_on: [system:hub]}}\n"
+        ));
+    }
+    std::fs::write(inv.join("systems.yaml"), text).unwrap();
+    std::fs::write(
+        dir.path().join("estate.yaml"),
+        "name: Large\nperiod: 2025-01-01..2025-12-31\n",
+    )
+    .unwrap();
+    let out = dir.path().join("report");
+    let r = report(dir.path(), &out);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let systems = read(&out.join("systems/index.html"));
+    assert!(
+        systems.contains("2601 systems."),
+        "the count is of all systems"
+    );
+    assert!(
+        systems.contains("The first 500 of 2601 rows (sorting and the filter see these); every row is in <a href=\"../csv/systems.csv\" download>csv/systems.csv</a>."),
+        "{systems}"
+    );
+    assert_eq!(
+        read(&out.join("csv/systems.csv")).lines().count(),
+        2602,
+        "the CSV holds the header and every system"
+    );
+    let map = read(&out.join("map.html"));
+    assert!(
+        map.contains(
+            "This estate has 5200 systems-by-capability, more than a page shows one by one (5000)"
+        ),
+        "{map}"
+    );
+    assert!(!map.contains("s0001"), "no system is listed on the map");
+    let hub = read(&out.join("systems/hub.html"));
+    assert!(hub.contains(">+2561 more (in the tables below)<"));
+    for page in [
+        "map.html",
+        "systems/index.html",
+        "systems/hub.html",
+        "index.html",
+    ] {
+        let size = std::fs::metadata(out.join(page)).unwrap().len();
+        assert!(size < 1_000_000, "{page}: {size} bytes");
+    }
+}
