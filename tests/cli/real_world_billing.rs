@@ -478,3 +478,19 @@ fn a_damaged_parquet_file_stops_at_its_first_unreadable_row() {
         r.stderr
     );
 }
+
+#[test]
+fn a_parquet_footer_with_a_negative_column_offset_is_refused_not_a_panic() {
+    // Found by cargo fuzz: the parquet crate asserts on a negative offset.
+    let f = root().join("tests/fixtures/parquet-negative-column-offset.parquet");
+    let r = spend("2025-01-01..2025-12-31", &[&f], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("not a readable Parquet file: Parquet error: row group 0, column `")
+            && r.stderr
+                .contains("the footer gives a negative offset or size (the file is damaged)"),
+        "{}",
+        r.stderr
+    );
+}

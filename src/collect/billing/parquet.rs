@@ -102,6 +102,7 @@ pub fn read(
         path: shown.clone(),
         error,
     })?;
+    check_chunks(reader.metadata(), &shown)?;
     let schema = reader
         .metadata()
         .file_metadata()
@@ -256,4 +257,25 @@ pub fn read(
         });
     }
     Ok(stats)
+}
+
+/// Refuse a file whose footer places a column chunk before the start of
+/// the file or with a negative size: the parquet crate asserts on those
+/// (a panic found by fuzzing) rather than returning an error.
+fn check_chunks(meta: &parquet::file::metadata::ParquetMetaData, shown: &str) -> Result<(), Error> {
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for c in group.columns() {
+            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
+            if start < 0 || c.data_page_offset() < 0 || c.compressed_size() < 0 {
+                return Err(Error::NotParquet {
+                    path: shown.to_string(),
+                    error: parquet::errors::ParquetError::General(format!(
+                        "row group {g}, column `{}`: the footer gives a negative offset or size (the file is damaged)",
+                        c.column_path()
+                    )),
+                });
+            }
+        }
+    }
+    Ok(())
 }
