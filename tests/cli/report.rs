@@ -425,11 +425,10 @@ fn a_large_estates_pages_stay_small_and_the_csv_has_every_row() {
     );
     let map = read(&out.join("map.html"));
     assert!(
-        map.contains(
-            "This estate has 5200 systems-by-capability, more than a page shows one by one (5000)"
-        ),
+        map.contains("This estate has 5200 systems-by-capability, more than a page shows one by one (5000): each capability gives its number of systems by TIME quadrant."),
         "{map}"
     );
+    assert!(map.contains("<h4>a</h4>") && map.contains("<span class=\"count\">2600:"));
     assert!(!map.contains("s0001"), "no system is listed on the map");
     let hub = read(&out.join("systems/hub.html"));
     assert!(hub.contains(">+2561 more (in the tables below)<"));
@@ -442,4 +441,24 @@ fn a_large_estates_pages_stay_small_and_the_csv_has_every_row() {
         let size = std::fs::metadata(out.join(page)).unwrap().len();
         assert!(size < 1_000_000, "{page}: {size} bytes");
     }
+    // With more than 2,000 capabilities, the map gives each domain's counts.
+    let mut caps = String::new();
+    for i in 0..2100 {
+        caps.push_str(&format!(
+            "---\napiVersion: estate/v1\nkind: Capability\nmetadata: {{name: c{i}}}\nspec: {{domain: domain:d}}\n"
+        ));
+    }
+    std::fs::write(inv.join("more-capabilities.yaml"), caps).unwrap();
+    let r = report(dir.path(), &out);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let map = read(&out.join("map.html"));
+    assert!(
+        map.contains("with 2102 capabilities (more than 2000), each domain gives its number of capabilities and of systems by TIME quadrant."),
+        "{map}"
+    );
+    assert!(
+        map.contains("<span class=\"count\">2102 capabilities, 2600 systems:"),
+        "{map}"
+    );
+    assert!(!map.contains("<h4>"), "no capability is listed");
 }
