@@ -494,3 +494,20 @@ fn a_parquet_footer_with_a_negative_column_offset_is_refused_not_a_panic() {
         r.stderr
     );
 }
+
+#[test]
+fn parquet_page_data_the_decoder_asserts_on_is_a_damaged_file_not_a_panic() {
+    // Found by cargo fuzz: the parquet crate asserts on a truncated
+    // bit-packed run in a data page instead of returning an error.
+    let f = root().join("tests/fixtures/parquet-truncated-bit-packed-run.parquet");
+    let r = spend("2025-01-01..2025-12-31", &[&f], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "not a readable Parquet file: Parquet error: the Parquet decoder failed on the file's data (assertion failed: size <= src.len() at bit_util.rs:"
+        ) && r.stderr.contains("the file is damaged"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}

@@ -90,7 +90,80 @@ fn text(f: &Field) -> String {
 }
 
 /// Stream every row of a FOCUS Parquet file into `visit`.
+///
+/// The parquet crate asserts on some damaged page data rather than return
+/// an error (found by fuzzing: a truncated bit-packed run), so the read runs
+/// guarded: such a panic makes the file an error naming where the decoder
+/// failed, and its message is kept off the terminal.
 pub fn read(
+    path: &Path,
+    file: usize,
+    currency: Option<Currency>,
+    visit: &mut dyn FnMut(Charge<'_>),
+) -> Result<Stats, Error> {
+    match guarded(|| read_rows(path, file, currency, visit)) {
+        Ok(read) => read,
+        Err(failure) => Err(Error::NotParquet {
+            path: path.display().to_string(),
+            error: parquet::errors::ParquetError::General(format!(
+                "the Parquet decoder failed on the file's data ({failure}); the file is damaged"
+            )),
+        }),
+    }
+}
+
+thread_local! {
+    /// Set while this thread runs [`guarded`] code.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into its message and location. The panic hook
+/// is wrapped once so that a guarded panic is not printed (nor passed to a
+/// hook that aborts, as a fuzzer's does); every other panic goes to the
+/// hook as before.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    static FAILURE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(std::cell::Cell::get) {
+                let at = info
+                    .location()
+                    .map(|l| {
+                        format!(
+                            " at {}:{}",
+                            l.file().rsplit('/').next().unwrap_or(""),
+                            l.line()
+                        )
+                    })
+                    .unwrap_or_default();
+                let what = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                if let Ok(mut f) = FAILURE.lock() {
+                    *f = format!("{what}{at}");
+                }
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    result.map_err(|_| {
+        FAILURE
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_else(|_| "a panic".into())
+    })
+}
+
+fn read_rows(
     path: &Path,
     file: usize,
     currency: Option<Currency>,
