@@ -441,9 +441,9 @@ fn a_large_estates_pages_stay_small_and_the_csv_has_every_row() {
         let size = std::fs::metadata(out.join(page)).unwrap().len();
         assert!(size < 1_000_000, "{page}: {size} bytes");
     }
-    // With more than 2,000 capabilities, the map gives each domain's counts.
+    // With more than 10,000 capabilities, the map gives each domain's counts.
     let mut caps = String::new();
-    for i in 0..2100 {
+    for i in 0..10_100 {
         caps.push_str(&format!(
             "---\napiVersion: estate/v1\nkind: Capability\nmetadata: {{name: c{i}}}\nspec: {{domain: domain:d}}\n"
         ));
@@ -453,11 +453,11 @@ fn a_large_estates_pages_stay_small_and_the_csv_has_every_row() {
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let map = read(&out.join("map.html"));
     assert!(
-        map.contains("with 2102 capabilities (more than 2000), each domain gives its number of capabilities and of systems by TIME quadrant."),
+        map.contains("with 10102 capabilities (more than 10000), each domain gives its number of capabilities and of systems by TIME quadrant."),
         "{map}"
     );
     assert!(
-        map.contains("<span class=\"count\">2102 capabilities, 2600 systems:"),
+        map.contains("<span class=\"count\">10102 capabilities, 2600 systems:"),
         "{map}"
     );
     assert!(!map.contains("<h4>"), "no capability is listed");

@@ -25,7 +25,7 @@ pub const MAP_CHIPS: usize = 5_000;
 
 /// The most capabilities the map lists; beyond, each domain gives its
 /// number of capabilities and of systems by TIME quadrant.
-pub const MAP_CAPABILITIES: usize = 2_000;
+pub const MAP_CAPABILITIES: usize = 10_000;
 
 pub(crate) fn build(sh: &Shared<'_>, c: &mut tera::Context) -> Option<Vec<Table>> {
     let model = sh.model;
