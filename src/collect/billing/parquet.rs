@@ -115,6 +115,9 @@ pub fn read(
 thread_local! {
     /// Set while this thread runs [`guarded`] code.
     static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The last guarded panic on this thread (files may be read on several
+    /// threads at once, each its own).
+    static FAILURE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Run `f`, turning a panic into its message and location. The panic hook
@@ -123,7 +126,6 @@ thread_local! {
 /// hook as before.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     static HOOK: std::sync::Once = std::sync::Once::new();
-    static FAILURE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
@@ -144,9 +146,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_default();
-                if let Ok(mut f) = FAILURE.lock() {
-                    *f = format!("{what}{at}");
-                }
+                FAILURE.with(|f| *f.borrow_mut() = format!("{what}{at}"));
             } else {
                 previous(info);
             }
@@ -155,12 +155,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     GUARDED.with(|g| g.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(false));
-    result.map_err(|_| {
-        FAILURE
-            .lock()
-            .map(|f| f.clone())
-            .unwrap_or_else(|_| "a panic".into())
-    })
+    result.map_err(|_| FAILURE.with(|f| f.take()))
 }
 
 fn read_rows(

@@ -6,7 +6,7 @@
 //! the page stays one a browser opens (the systems list and csv/systems.csv
 //! hold every system).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
@@ -30,10 +30,12 @@ pub const MAP_CAPABILITIES: usize = 10_000;
 pub(crate) fn build(sh: &Shared<'_>, c: &mut tera::Context) -> Option<Vec<Table>> {
     let model = sh.model;
     let all_caps = model.nodes_of(Kind::Capability);
-    let chips: usize = all_caps
+    // Each capability's systems, looked up once: counted here, listed below.
+    let supported: HashMap<NodeIndex, Vec<NodeIndex>> = all_caps
         .iter()
-        .map(|cap| supporting(model, *cap).len())
-        .sum();
+        .map(|cap| (*cap, supporting(model, *cap)))
+        .collect();
+    let chips: usize = supported.values().map(Vec::len).sum();
     let summarised = chips > MAP_CHIPS;
     let by_domain = summarised && all_caps.len() > MAP_CAPABILITIES;
     let by_title = |a: &Value, b: &Value| a["title"].as_str().cmp(&b["title"].as_str());
@@ -47,7 +49,7 @@ pub(crate) fn build(sh: &Shared<'_>, c: &mut tera::Context) -> Option<Vec<Table>
         let mut cap_list = Vec::new();
         let mut in_domain: Vec<NodeIndex> = Vec::new();
         for cap in &caps {
-            let systems = supporting(model, *cap);
+            let systems = supported.get(cap).cloned().unwrap_or_default();
             if by_domain {
                 in_domain.extend(systems);
             } else if summarised {
